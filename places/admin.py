@@ -1,0 +1,124 @@
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Category, District, Feature, Need, Place, PlaceImage
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ["name"]
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "type", "state"]
+    list_filter = ["state", "type"]
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ["name", "code"]
+
+
+@admin.register(Feature, Need)
+class VocabularyAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ["name"]
+
+
+class PlaceImageInline(admin.TabularInline):
+    model = PlaceImage
+    extra = 0
+    fields = ["preview", "image", "alt_text", "caption", "credit", "order"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description=_("Vorschau"))
+    def preview(self, obj):
+        if not obj.image:
+            return "–"
+        return format_html(
+            '<img src="{}" alt="" width="120" class="place-image-preview">', obj.image.url
+        )
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "district", "stage", "status", "featured", "updated_at"]
+    list_filter = ["status", "kind", "categories", "stage", "needs", "featured", "district"]
+    list_select_related = ["district"]
+    search_fields = ["name", "teaser", "locality", "locality_part", "former_use", "operator"]
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ["district"]
+    filter_horizontal = ["categories", "features", "needs"]
+    date_hierarchy = "updated_at"
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [PlaceImageInline]
+    save_on_top = True
+    fieldsets = [
+        (
+            _("Eintrag"),
+            {"fields": ["name", "slug", "kind", "categories", "teaser", "description"]},
+        ),
+        (_("Mitmachen"), {"fields": ["stage", "needs"]}),
+        (
+            _("Das Objekt"),
+            {
+                "fields": [
+                    "former_use",
+                    ("building_year", "active_since"),
+                    ("plot_area", "usable_area"),
+                    ("workspaces", "beds"),
+                ]
+            },
+        ),
+        (
+            _("Die Lage"),
+            {
+                "fields": [
+                    "street",
+                    ("postal_code", "locality", "locality_part"),
+                    "district",
+                    ("latitude", "longitude"),
+                    ("station_name", "station_distance_km"),
+                ]
+            },
+        ),
+        (
+            _("Die Menschen"),
+            {
+                "fields": [
+                    "operator",
+                    "contact_person",
+                    ("email", "phone"),
+                    "website",
+                    "social_links",
+                    "forward_inquiries",
+                ]
+            },
+        ),
+        (
+            _("Angebot, Besuch und Barrierefreiheit"),
+            {
+                "fields": [
+                    "features",
+                    "opening_info",
+                    "step_free",
+                    "accessibility_notes",
+                ]
+            },
+        ),
+        (
+            _("Redaktion"),
+            {
+                "fields": [
+                    ("status", "featured"),
+                    "published_at",
+                    "last_checked",
+                    ("created_at", "updated_at"),
+                ]
+            },
+        ),
+    ]

@@ -1,0 +1,425 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+    URLValidator,
+)
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# The ``length`` lookup lets constraints check postal code and district code lengths.
+models.CharField.register_lookup(Length)
+
+# A generous box around Sachsen-Anhalt and western Brandenburg: a coordinate outside it is a typo
+# (swapped latitude and longitude, a missing digit), not a Kreativort.
+LATITUDE_RANGE = (Decimal("50.9"), Decimal("53.6"))
+LONGITUDE_RANGE = (Decimal("10.5"), Decimal("14.0"))
+EARLIEST_YEAR = 1000
+# The database refuses years beyond this; model validation refuses any year after the current one.
+LATEST_YEAR_IN_DATABASE = 2100
+
+
+def validate_not_future_year(value):
+    if value is not None and value > timezone.localdate().year:
+        raise ValidationError(
+            _("Das Jahr %(value)s liegt in der Zukunft."),
+            code="future_year",
+            params={"value": value},
+        )
+
+
+YEAR_VALIDATORS = [MinValueValidator(EARLIEST_YEAR), validate_not_future_year]
+
+
+def year_range(field):
+    return Q(**{f"{field}__isnull": True}) | Q(
+        **{f"{field}__gte": EARLIEST_YEAR, f"{field}__lte": LATEST_YEAR_IN_DATABASE}
+    )
+
+
+def choices_check(field, choices, name):
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+class DistrictType(models.TextChoices):
+    LANDKREIS = "landkreis", _("Landkreis")
+    KREISFREIE_STADT = "kreisfreie_stadt", _("kreisfreie Stadt")
+
+
+class State(models.TextChoices):
+    SACHSEN_ANHALT = "ST", _("Sachsen-Anhalt")
+    BRANDENBURG = "BB", _("Brandenburg")
+
+
+class Kind(models.TextChoices):
+    ORT = "ort", _("Ort")
+    PROJEKT = "projekt", _("Projekt")
+    INITIATIVE = "initiative", _("Initiative")
+
+
+class Stage(models.TextChoices):
+    REALISIERT = "realisiert", _("realisiert")
+    IM_AUFBAU = "im_aufbau", _("im Aufbau")
+    IDEE = "idee", _("Idee")
+
+
+class StepFree(models.TextChoices):
+    YES = "yes", _("ja")
+    PARTLY = "partly", _("teilweise")
+    NO = "no", _("nein")
+    UNKNOWN = "unknown", _("unbekannt")
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Eingereicht")
+    DRAFT = "draft", _("Entwurf")
+    PUBLISHED = "published", _("Veröffentlicht")
+    ARCHIVED = "archived", _("Archiviert")
+
+
+class Category(models.Model):
+    name = models.CharField(_("Name"), max_length=80, unique=True)
+    slug = models.SlugField(_("Kurzname (URL)"), max_length=80, unique=True)
+    description = models.CharField(_("Kurzbeschreibung"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("Kategorie")
+        verbose_name_plural = _("Kategorien")
+
+    def __str__(self):
+        return self.name
+
+
+class District(models.Model):
+    Type = DistrictType
+    State = State
+
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    slug = models.SlugField(_("Kurzname (URL)"), max_length=100, unique=True)
+    code = models.CharField(
+        _("Kreisschlüssel"),
+        max_length=5,
+        unique=True,
+        validators=[RegexValidator(r"^\d{5}\Z", _("Der Kreisschlüssel hat genau fünf Ziffern."))],
+        help_text=_("Amtlicher fünfstelliger Kreisschlüssel, z. B. 15081."),
+    )
+    type = models.CharField(_("Art"), max_length=20, choices=DistrictType)
+    state = models.CharField(_("Bundesland"), max_length=2, choices=State)
+
+    class Meta:
+        ordering = ["state", "name"]
+        verbose_name = _("Landkreis / kreisfreie Stadt")
+        verbose_name_plural = _("Landkreise und kreisfreie Städte")
+        constraints = [
+            choices_check("type", DistrictType, "district_type_valid"),
+            choices_check("state", State, "district_state_valid"),
+            models.CheckConstraint(condition=Q(code__length=5), name="district_code_five_digits"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Feature(models.Model):
+    name = models.CharField(_("Name"), max_length=80, unique=True)
+    slug = models.SlugField(_("Kurzname (URL)"), max_length=80, unique=True)
+    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("Merkmal / Angebot")
+        verbose_name_plural = _("Merkmale / Angebote")
+
+    def __str__(self):
+        return self.name
+
+
+class Need(models.Model):
+    """A group of people an entry is looking for ("Mitmachen"), e.g. Mitbewohner:innen."""
+
+    name = models.CharField(_("Name"), max_length=80, unique=True)
+    slug = models.SlugField(_("Kurzname (URL)"), max_length=80, unique=True)
+    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("Gesuchte Beteiligung")
+        verbose_name_plural = _("Gesuchte Beteiligungen")
+
+    def __str__(self):
+        return self.name
+
+
+class PlaceQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def with_cards(self):
+        """Everything a card needs, in a constant number of queries."""
+        return self.select_related("district").prefetch_related("categories", "needs", "images")
+
+    def with_details(self):
+        return self.with_cards().prefetch_related("features")
+
+
+class Place(models.Model):
+    Kind = Kind
+    Stage = Stage
+    StepFree = StepFree
+    Status = Status
+
+    # Identity
+    name = models.CharField(_("Name"), max_length=150)
+    slug = models.SlugField(_("Kurzname (URL)"), max_length=150, unique=True)
+    kind = models.CharField(_("Art des Eintrags"), max_length=20, choices=Kind, default=Kind.ORT)
+    categories = models.ManyToManyField(
+        Category, related_name="places", verbose_name=_("Kategorien")
+    )
+    features = models.ManyToManyField(
+        Feature, blank=True, related_name="places", verbose_name=_("Merkmale / Angebote")
+    )
+    teaser = models.CharField(
+        _("Kurztext"),
+        max_length=300,
+        help_text=_("Ein Satz für Karten in der Liste und für Suchmaschinen."),
+    )
+    description = models.TextField(
+        _("Beschreibung"), blank=True, help_text=_("Absätze durch eine Leerzeile trennen.")
+    )
+
+    # Mitmachen
+    stage = models.CharField(_("Stand"), max_length=20, choices=Stage, default=Stage.REALISIERT)
+    needs = models.ManyToManyField(
+        Need, blank=True, related_name="places", verbose_name=_("Gesucht werden")
+    )
+
+    # Das Objekt
+    former_use = models.CharField(
+        _("Frühere Nutzung"),
+        max_length=150,
+        blank=True,
+        help_text=_("z. B. ehemalige Dorfschule, Sägewerk, Gutshof"),
+    )
+    building_year = models.PositiveSmallIntegerField(
+        _("Baujahr"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    active_since = models.PositiveSmallIntegerField(
+        _("Aktiv seit (Jahr)"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    plot_area = models.PositiveIntegerField(_("Grundstücksfläche (m²)"), null=True, blank=True)
+    usable_area = models.PositiveIntegerField(_("Nutzfläche (m²)"), null=True, blank=True)
+    workspaces = models.PositiveSmallIntegerField(_("Arbeitsplätze"), null=True, blank=True)
+    beds = models.PositiveSmallIntegerField(_("Betten"), null=True, blank=True)
+
+    # Die Lage
+    street = models.CharField(_("Straße und Hausnummer"), max_length=150, blank=True)
+    postal_code = models.CharField(
+        _("Postleitzahl"),
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(r"^\d{5}\Z", _("Die Postleitzahl hat genau fünf Ziffern."))],
+    )
+    locality = models.CharField(_("Gemeinde / Stadt"), max_length=100)
+    locality_part = models.CharField(_("Ortsteil"), max_length=100, blank=True)
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        related_name="places",
+        verbose_name=_("Landkreis / kreisfreie Stadt"),
+    )
+    latitude = models.DecimalField(
+        _("Breitengrad"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(LATITUDE_RANGE[0]), MaxValueValidator(LATITUDE_RANGE[1])],
+        help_text=_("z. B. 52.633 (Nord)"),
+    )
+    longitude = models.DecimalField(
+        _("Längengrad"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(LONGITUDE_RANGE[0]), MaxValueValidator(LONGITUDE_RANGE[1])],
+        help_text=_("z. B. 11.429 (Ost)"),
+    )
+    station_name = models.CharField(_("Nächster Bahnhof"), max_length=100, blank=True)
+    station_distance_km = models.DecimalField(
+        _("Entfernung zum Bahnhof (km)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    # Die Menschen
+    operator = models.CharField(_("Träger / Betreiber"), max_length=150, blank=True)
+    contact_person = models.CharField(_("Ansprechperson"), max_length=100, blank=True)
+    email = models.EmailField(_("Öffentliche E-Mail-Adresse"), blank=True)
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    website = models.URLField(_("Website"), blank=True)
+    social_links = models.TextField(
+        _("Soziale Netzwerke"), blank=True, help_text=_("Eine vollständige Adresse je Zeile.")
+    )
+    forward_inquiries = models.BooleanField(
+        _("Anfragen weiterleiten"),
+        default=False,
+        help_text=_(
+            "Der Betreiber ist einverstanden, dass Kontaktanfragen zu diesem Eintrag an die "
+            "öffentliche E-Mail-Adresse weitergeleitet werden."
+        ),
+    )
+
+    # Barrierefreiheit und Öffnung
+    step_free = models.CharField(
+        _("Stufenloser Zugang"), max_length=10, choices=StepFree, default=StepFree.UNKNOWN
+    )
+    accessibility_notes = models.TextField(_("Hinweise zur Barrierefreiheit"), blank=True)
+    opening_info = models.TextField(_("Öffnungszeiten und Besuch"), blank=True)
+
+    # Redaktion
+    status = models.CharField(_("Status"), max_length=20, choices=Status, default=Status.DRAFT)
+    featured = models.BooleanField(_("Hervorgehoben"), default=False)
+    published_at = models.DateTimeField(_("Veröffentlicht am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Geändert am"), auto_now=True)
+    last_checked = models.DateField(
+        _("Zuletzt geprüft"),
+        null=True,
+        blank=True,
+        help_text=_("Wann die Redaktion die Angaben zuletzt geprüft hat."),
+    )
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Eintrag")
+        verbose_name_plural = _("Einträge")
+        constraints = [
+            choices_check("kind", Kind, "place_kind_valid"),
+            choices_check("stage", Stage, "place_stage_valid"),
+            choices_check("step_free", StepFree, "place_step_free_valid"),
+            choices_check("status", Status, "place_status_valid"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__gte=LATITUDE_RANGE[0],
+                    latitude__lte=LATITUDE_RANGE[1],
+                    longitude__gte=LONGITUDE_RANGE[0],
+                    longitude__lte=LONGITUDE_RANGE[1],
+                ),
+                name="place_coordinates_in_region",
+            ),
+            models.CheckConstraint(
+                condition=year_range("building_year"), name="place_building_year_range"
+            ),
+            models.CheckConstraint(
+                condition=year_range("active_since"), name="place_active_since_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(station_distance_km__isnull=True) | Q(station_distance_km__gte=0),
+                name="place_station_distance_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(postal_code="") | Q(postal_code__length=5),
+                name="place_postal_code_five_digits",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.PUBLISHED) | Q(published_at__isnull=False),
+                name="place_published_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "name"], name="place_status_name_idx"),
+            models.Index(fields=["status", "-published_at"], name="place_status_published_idx"),
+            models.Index(fields=["kind"], name="place_kind_idx"),
+            models.Index(fields=["stage"], name="place_stage_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("places:place-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if (self.latitude is None) != (self.longitude is None):
+            message = _("Bitte Breiten- und Längengrad gemeinsam angeben.")
+            errors["latitude" if self.latitude is None else "longitude"] = message
+        if self.building_year and self.active_since and self.active_since < self.building_year:
+            errors["active_since"] = _("Die Nutzung kann nicht vor dem Baujahr begonnen haben.")
+        for line in self.social_link_list:
+            try:
+                URLValidator(schemes=["https", "http"])(line)
+            except ValidationError:
+                errors["social_links"] = _("„%(line)s“ ist keine gültige Web-Adresse.") % {
+                    "line": line[:80]
+                }
+                break
+        if errors:
+            raise ValidationError(errors)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def has_coordinates(self):
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def social_link_list(self):
+        return [line.strip() for line in self.social_links.splitlines() if line.strip()]
+
+    @property
+    def description_paragraphs(self):
+        return [part.strip() for part in self.description.split("\n\n") if part.strip()]
+
+
+class PlaceImage(models.Model):
+    place = models.ForeignKey(
+        Place, on_delete=models.CASCADE, related_name="images", verbose_name=_("Eintrag")
+    )
+    image = models.ImageField(
+        _("Bild"), upload_to="places/%Y/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(_("Breite"), null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(_("Höhe"), null=True, blank=True, editable=False)
+    alt_text = models.CharField(
+        _("Alternativtext"),
+        max_length=250,
+        help_text=_("Beschreibt, was auf dem Bild zu sehen ist, für Menschen, die es nicht sehen."),
+    )
+    caption = models.CharField(_("Bildunterschrift"), max_length=250, blank=True)
+    credit = models.CharField(
+        _("Bildnachweis"), max_length=150, help_text=_("Wer das Foto gemacht hat / Rechteinhaber.")
+    )
+    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("Bild")
+        verbose_name_plural = _("Bilder")
+        constraints = [
+            models.CheckConstraint(condition=~Q(alt_text=""), name="placeimage_alt_text_required"),
+            models.CheckConstraint(condition=~Q(credit=""), name="placeimage_credit_required"),
+        ]
+
+    def __str__(self):
+        return self.alt_text
