@@ -1,6 +1,7 @@
 import pytest
 from django.test import override_settings
 
+
 @pytest.fixture(autouse=True, scope="session")
 def _plain_static_storage():
     """Serve static files unhashed in tests; tests/test_deploy.py covers the manifest storage."""
