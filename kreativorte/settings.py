@@ -7,9 +7,11 @@ variable read here is listed in the README.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -112,9 +114,11 @@ LOGGING = {
 
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+KREATIVORTE_SERVE_MEDIA = env_bool("KREATIVORTE_SERVE_MEDIA", True)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -157,6 +161,7 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
+                "django.template.context_processors.csp",
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -176,3 +181,31 @@ KREATIVORTE_DATA_LICENSE = os.environ.get("KREATIVORTE_DATA_LICENSE", "CC BY 4.0
 KREATIVORTE_DATA_LICENSE_URL = os.environ.get(
     "KREATIVORTE_DATA_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/deed.de"
 )
+
+# Security headers: a strict Content-Security-Policy. Templates carry no inline scripts or
+# styles, so 'self' is enough; the nonce only appears in the header on pages that ask for one
+# (the Django admin). Map tiles are the one outside source, allowed only as images.
+_map_tile_url = os.environ.get(
+    "KREATIVORTE_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+
+
+def csp_origin(url):
+    """The CSP host source for a tile URL template ("https://{s}.tile.example" -> wildcard)."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc.replace('{s}.', '*.')}"
+
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "img-src": [CSP.SELF, "data:", *filter(None, [csp_origin(_map_tile_url)])],
+    "object-src": [CSP.NONE],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+}
+X_FRAME_OPTIONS = "DENY"

@@ -1,7 +1,10 @@
+import re
+
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.static import serve
 
 admin.site.site_header = _("Kreativorte im Grünen – Redaktion")
 admin.site.site_title = _("Kreativorte im Grünen")
@@ -12,7 +15,13 @@ urlpatterns = [
     path("", include("places.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+def serve_media(request, path):
+    """Serve uploads (re-encoded images only); MEDIA_ROOT is read per request."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+if settings.KREATIVORTE_SERVE_MEDIA:
+    # A front web server or object storage may take this over (KREATIVORTE_SERVE_MEDIA=0).
+    media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", serve_media)]

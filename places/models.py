@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 # The ``length`` lookup lets constraints check postal code and district code lengths.
@@ -33,6 +34,19 @@ def validate_not_future_year(value):
             code="future_year",
             params={"value": value},
         )
+
+
+def coordinate_validators(label, bounds):
+    message = format_lazy(
+        _(
+            "Der {label} muss zwischen {low} und {high} liegen (Sachsen-Anhalt und "
+            "westliches Brandenburg). Sind Breiten- und Längengrad vertauscht?"
+        ),
+        label=label,
+        low=bounds[0],
+        high=bounds[1],
+    )
+    return [MinValueValidator(bounds[0], message), MaxValueValidator(bounds[1], message)]
 
 
 YEAR_VALIDATORS = [MinValueValidator(EARLIEST_YEAR), validate_not_future_year]
@@ -242,7 +256,7 @@ class Place(models.Model):
         decimal_places=6,
         null=True,
         blank=True,
-        validators=[MinValueValidator(LATITUDE_RANGE[0]), MaxValueValidator(LATITUDE_RANGE[1])],
+        validators=coordinate_validators(_("Breitengrad"), LATITUDE_RANGE),
         help_text=_("z. B. 52.633 (Nord)"),
     )
     longitude = models.DecimalField(
@@ -251,7 +265,7 @@ class Place(models.Model):
         decimal_places=6,
         null=True,
         blank=True,
-        validators=[MinValueValidator(LONGITUDE_RANGE[0]), MaxValueValidator(LONGITUDE_RANGE[1])],
+        validators=coordinate_validators(_("Längengrad"), LONGITUDE_RANGE),
         help_text=_("z. B. 11.429 (Ost)"),
     )
     station_name = models.CharField(_("Nächster Bahnhof"), max_length=100, blank=True)
@@ -316,6 +330,8 @@ class Place(models.Model):
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
                     latitude__gte=LATITUDE_RANGE[0],
                     latitude__lte=LATITUDE_RANGE[1],
                     longitude__gte=LONGITUDE_RANGE[0],
