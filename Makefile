@@ -24,6 +24,7 @@ help:
 	@echo "make lint       ruff check + format check, makemigrations --check"
 	@echo "make superuser  create an admin account"
 	@echo "make seed       load the seed data (idempotent)"
+	@echo "make bench      throughput and latency of the public pages under gunicorn (needs wrk)"
 
 $(BIN)/activate:
 	@if [ -z "$(PYTHON)" ]; then echo "Error: Python 3.12 or newer is needed (tried python3.13, python3.12, pyenv versions, python3)." >&2; exit 1; fi
@@ -62,6 +63,9 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+bench: install
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache staticfiles
