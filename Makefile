@@ -39,6 +39,7 @@ install: $(VENV)/.installed
 
 migrate: install
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 
 seed: migrate
 	$(MANAGE) seed
