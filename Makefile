@@ -24,6 +24,7 @@ help:
 	@echo "make lint       ruff check + format check, makemigrations --check"
 	@echo "make superuser  create an admin account"
 	@echo "make seed       load the seed data (idempotent)"
+	@echo "make audit      browser quality gates: axe, HTML checker, console, headers, Lighthouse"
 	@echo "make bench      throughput and latency of the public pages under gunicorn (needs wrk)"
 
 $(BIN)/activate:
@@ -65,8 +66,17 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Node tools for the audit only (never at deploy time). --ignore-scripts: vnu-jar's postinstall
+# would download a JDK; the machine's Java is used instead.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+audit: install node_modules/.installed
+	$(PY) scripts/audit.py $(AUDIT_ARGS)
+
 bench: install
 	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache staticfiles
+	rm -rf $(VENV) .pytest_cache staticfiles node_modules test-results
