@@ -209,3 +209,37 @@ SECURE_CSP = {
     "style-src": [CSP.SELF, CSP.NONCE],
 }
 X_FRAME_OPTIONS = "DENY"
+
+# Inquiries: contact form, "Ort vorschlagen", editor notification, spam defence, retention.
+# Editors are notified at KREATIVORTE_EDITOR_EMAILS (falling back to DJANGO_ADMINS).
+KREATIVORTE_EDITOR_EMAILS = env_list("KREATIVORTE_EDITOR_EMAILS")
+KREATIVORTE_SEND_CONFIRMATION = env_bool("KREATIVORTE_SEND_CONFIRMATION", False)
+KREATIVORTE_RETENTION_MONTHS = int(os.environ.get("KREATIVORTE_RETENTION_MONTHS", "12"))
+KREATIVORTE_RATE_LIMIT = int(os.environ.get("KREATIVORTE_RATE_LIMIT", "5"))
+KREATIVORTE_RATE_LIMIT_WINDOW = int(os.environ.get("KREATIVORTE_RATE_LIMIT_WINDOW", "600"))
+KREATIVORTE_FORM_MIN_SECONDS = float(os.environ.get("KREATIVORTE_FORM_MIN_SECONDS", "3"))
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
+KREATIVORTE_TRUSTED_PROXIES = int(os.environ.get("KREATIVORTE_TRUSTED_PROXIES", "0"))
+KREATIVORTE_UPLOAD_MAX_MB = int(os.environ.get("KREATIVORTE_UPLOAD_MAX_MB", "10"))
+KREATIVORTE_UPLOAD_MAX_MEGAPIXELS = int(os.environ.get("KREATIVORTE_UPLOAD_MAX_MEGAPIXELS", "40"))
+KREATIVORTE_IMAGE_MAX_EDGE = int(os.environ.get("KREATIVORTE_IMAGE_MAX_EDGE", "2400"))
+
+# The rate limit must hold across gunicorn workers, so the cache lives in the database
+# (created by `manage.py createcachetable`).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+    }
+}
+
+# Map
+# Leaflet loads tiles only after the visitor clicks "Karte anzeigen". The tile URL is the one the
+# Content-Security-Policy above allows; the attribution is plain text, linked to its URL.
+KREATIVORTE_MAP_TILE_URL = _map_tile_url
+KREATIVORTE_MAP_ATTRIBUTION = os.environ.get(
+    "KREATIVORTE_MAP_ATTRIBUTION", "© OpenStreetMap-Mitwirkende"
+)
+KREATIVORTE_MAP_ATTRIBUTION_URL = os.environ.get(
+    "KREATIVORTE_MAP_ATTRIBUTION_URL", "https://www.openstreetmap.org/copyright"
+)

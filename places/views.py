@@ -1,18 +1,241 @@
-from django.views.generic import DetailView, ListView
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_http_methods, require_safe
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
 
-from .models import Place
+from . import geo, inquiries, open_data
+from .filters import PlaceFilter
+from .forms import ContactForm, SuggestPlaceForm
+from .models import Category, District, Need, Place
+
+OPEN_DATA_CACHE = cache_control(public=True, max_age=300)
 
 
-class HomeView(ListView):
+def published_count():
+    """Count of published entries per vocabulary row, for "Wohnen/Bauen (4)" style links."""
+    return Count("places", filter=Q(places__status=Place.Status.PUBLISHED))
+
+
+class HomeView(TemplateView):
     template_name = "places/home.html"
-    context_object_name = "places"
+    featured_count = 6
+
+    def get_context_data(self, **kwargs):
+        published = Place.objects.published()
+        seeking = Exists(Place.needs.through.objects.filter(place=OuterRef("pk")))
+        totals = published.aggregate(total=Count("pk"), seeking=Count("pk", filter=Q(seeking)))
+        return super().get_context_data(
+            **kwargs,
+            # Aggregating queries ignore Meta.ordering, so each one orders explicitly.
+            categories=Category.objects.annotate(entry_count=published_count()).order_by(
+                "order", "name"
+            ),
+            # Featured entries first, topped up with the newest ones.
+            featured=published.with_cards().order_by("-featured", "-published_at", "name")[
+                : self.featured_count
+            ],
+            districts=District.objects.annotate(entry_count=published_count())
+            .filter(entry_count__gt=0)
+            .order_by("-state", "name"),
+            needs=Need.objects.annotate(entry_count=published_count())
+            .filter(entry_count__gt=0)
+            .order_by("order", "name"),
+            total_count=totals["total"],
+            seeking_count=totals["seeking"],
+        )
+
+
+class PlaceListView(FilterView):
+    filterset_class = PlaceFilter
+    paginate_by = 24
+    page_kwarg = "seite"
+    # Invalid filter values are reported next to the form and left out; the rest still apply.
+    strict = False
 
     def get_queryset(self):
         return Place.objects.published().with_cards()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        context["page_range"] = page.paginator.get_elided_page_range(
+            page.number, on_each_side=1, on_ends=1
+        )
+        context["active_filters"] = self.filterset.active_filters()
+        query = self.filterset.cleaned_query()
+        query.pop("sortierung", None)
+        context["data_query"] = f"?{query.urlencode()}" if query else ""
+        return context
+
 
 class PlaceDetailView(DetailView):
     context_object_name = "place"
+    related_count = 3
 
     def get_queryset(self):
-        return Place.objects.published().with_details()
+        """Visitors see published entries only; staff also see drafts, to check them."""
+        places = Place.objects.with_details()
+        return places if self.request.user.is_staff else places.published()
+
+    def get_context_data(self, **kwargs):
+        place = self.object
+        return super().get_context_data(
+            **kwargs,
+            distances=geo.city_distances(place.latitude, place.longitude),
+            related=self.related_places(place),
+        )
+
+    def related_places(self, place):
+        """A few published entries in the same district or sharing a category, closest first."""
+        category_ids = [category.pk for category in place.categories.all()]
+        shares_category = Exists(
+            Place.categories.through.objects.filter(
+                place=OuterRef("pk"), category_id__in=category_ids
+            )
+        )
+        return (
+            Place.objects.published()
+            .exclude(pk=place.pk)
+            .annotate(
+                shares_category=shares_category,
+                same_district=ExpressionWrapper(
+                    Q(district=place.district_id), output_field=BooleanField()
+                ),
+            )
+            .filter(Q(same_district=True) | Q(shares_category=True))
+            .order_by("-same_district", "-shares_category", "-published_at", "name")
+            .with_cards()[: self.related_count]
+        )
+
+
+def _filtered_places(request, queryset):
+    """The published entries selected by the query string, or None when a filter is invalid."""
+    filterset = PlaceFilter(request.GET or None, queryset=queryset, request=request)
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset, None
+    return filterset, filterset.qs
+
+
+def _invalid_filters(filterset):
+    return JsonResponse(
+        {"error": _("Ungültige Filterangaben."), "fields": filterset.errors.get_json_data()},
+        status=400,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_safe
+@OPEN_DATA_CACHE
+def place_geojson(request):
+    """The map data and an open-data export: RFC 7946 GeoJSON, same filters as the list."""
+    queryset = (
+        Place.objects.published()
+        .filter(latitude__isnull=False, longitude__isnull=False)
+        .prefetch_related("categories", "needs")
+    )
+    filterset, places = _filtered_places(request, queryset)
+    if places is None:
+        return _invalid_filters(filterset)
+    collection = open_data.geojson_collection(places, request.build_absolute_uri)
+    return JsonResponse(
+        collection,
+        content_type="application/geo+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_safe
+@OPEN_DATA_CACHE
+def place_csv(request):
+    """CSV export, UTF-8 with byte order mark so spreadsheet programs read the umlauts."""
+    queryset = (
+        Place.objects.published()
+        .select_related("district")
+        .prefetch_related("categories", "features", "needs")
+    )
+    filterset, places = _filtered_places(request, queryset)
+    if places is None:
+        return _invalid_filters(filterset)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="kreativorte.csv"'
+    response["Link"] = f'<{open_data.licence()["url"]}>; rel="license"'
+    response.write("\ufeff")
+    open_data.write_csv(response, places, request.build_absolute_uri)
+    return response
+
+
+# Inquiries: contact form, per-entry contact form, "Ort vorschlagen". Each form posts, saves
+# (or, for a duplicate or a suspected bot, answers just the same) and redirects to a thank-you
+# page; an over-eager client gets the form back with its input and a message.
+
+
+def _contact(request, place=None):
+    template = "places/contact_form.html"
+    if request.method != "POST":
+        return render(request, template, {"form": ContactForm(place=place), "place": place})
+    form = ContactForm(request.POST, place=place)
+    if not form.is_valid():
+        return render(request, template, {"form": form, "place": place})
+    if not inquiries.already_received(form.token):
+        if not form.check_rate_limit(request):
+            return render(request, template, {"form": form, "place": place}, status=429)
+        inquiries.submit_inquiry(
+            token=form.token, place=place, data=form.cleaned_data, spam=form.is_suspected_bot
+        )
+    return redirect("places:contact-thanks")
+
+
+@require_http_methods(["GET", "POST"])
+def contact(request):
+    return _contact(request)
+
+
+@require_http_methods(["GET", "POST"])
+def place_contact(request, slug):
+    return _contact(request, get_object_or_404(Place.objects.published(), slug=slug))
+
+
+@require_safe
+def contact_thanks(request):
+    return render(request, "places/contact_thanks.html")
+
+
+@require_http_methods(["GET", "POST"])
+def suggest_place(request):
+    template = "places/suggest_form.html"
+    if request.method != "POST":
+        return render(request, template, {"form": SuggestPlaceForm()})
+    form = SuggestPlaceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, template, {"form": form})
+    if not inquiries.already_received(form.token):
+        if not form.check_rate_limit(request):
+            return render(request, template, {"form": form}, status=429)
+        data = form.cleaned_data
+        if form.is_suspected_bot:
+            inquiries.submit_spam_suggestion(token=form.token, data=data)
+        else:
+            inquiries.submit_suggestion(
+                token=form.token,
+                place=form.instance,
+                categories=data["categories"],
+                submitter={
+                    "name": data["submitter_name"],
+                    "email": data["submitter_email"],
+                    "phone": data["submitter_phone"],
+                    "note": data["note"],
+                    "rights_confirmed": data["rights_confirmed"],
+                },
+                photos=form.photos,
+                photo_credit=data["photo_credit"],
+            )
+    return redirect("places:suggest-thanks")
+
+
+@require_safe
+def suggest_thanks(request):
+    return render(request, "places/suggest_thanks.html")

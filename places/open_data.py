@@ -1,0 +1,173 @@
+"""The open-data shapes of published entries: GeoJSON features and CSV rows.
+
+Only what the public Steckbrief shows goes out, minus personal data: no e-mail address, phone
+number or contact person (the portal's contact form is the way to reach people), no editorial
+fields. The same FilterSet selects the entries for the list, the map and both exports.
+"""
+
+import csv
+
+from django.conf import settings
+
+PUBLISHER = "Kreativorte im Grünen"
+
+CSV_COLUMNS = [
+    "name",
+    "url",
+    "art",
+    "kategorien",
+    "merkmale",
+    "stand",
+    "gesucht_werden",
+    "kurztext",
+    "strasse",
+    "postleitzahl",
+    "gemeinde",
+    "ortsteil",
+    "landkreis",
+    "bundesland",
+    "breitengrad",
+    "laengengrad",
+    "fruehere_nutzung",
+    "baujahr",
+    "aktiv_seit",
+    "website",
+    "zuletzt_geprueft",
+    "lizenz",
+]
+
+# Spreadsheets run cells that start like this as formulas (CSV injection); a leading apostrophe
+# keeps them text, as OWASP recommends. Our own numbers never start with these characters.
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def licence():
+    return {
+        "name": settings.KREATIVORTE_DATA_LICENSE,
+        "url": settings.KREATIVORTE_DATA_LICENSE_URL,
+        "attribution": PUBLISHER,
+    }
+
+
+def _names(related):
+    return [item.name for item in related.all()]
+
+
+def geojson_feature(place, url):
+    """One RFC 7946 feature: coordinates are [longitude, latitude]."""
+    categories = list(place.categories.all())
+    return {
+        "type": "Feature",
+        "id": place.slug,
+        "geometry": {
+            "type": "Point",
+            "coordinates": [float(place.longitude), float(place.latitude)],
+        },
+        "properties": {
+            "name": place.name,
+            "url": url,
+            "teaser": place.teaser,
+            "kind": place.get_kind_display(),
+            "category": categories[0].slug if categories else "",
+            "categories": [category.name for category in categories],
+            "locality": place.locality,
+            "locality_part": place.locality_part,
+            "seeking": bool(place.needs.all()),
+        },
+    }
+
+
+def geojson_collection(places, build_url):
+    """A FeatureCollection of the entries that have coordinates; the others are left out."""
+    return {
+        "type": "FeatureCollection",
+        "license": licence(),
+        "features": [
+            geojson_feature(place, build_url(place.get_absolute_url()))
+            for place in places
+            if place.has_coordinates
+        ],
+    }
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    text = str(value)
+    return f"'{text}" if text.startswith(_FORMULA_PREFIXES) else text
+
+
+def csv_row(place, url):
+    district = place.district
+    row = [
+        place.name,
+        url,
+        place.get_kind_display(),
+        "; ".join(_names(place.categories)),
+        "; ".join(_names(place.features)),
+        place.get_stage_display(),
+        "; ".join(_names(place.needs)),
+        place.teaser,
+        place.street,
+        place.postal_code,
+        place.locality,
+        place.locality_part,
+        district.name,
+        district.get_state_display(),
+        place.latitude,
+        place.longitude,
+        place.former_use,
+        place.building_year,
+        place.active_since,
+        place.website,
+        place.last_checked.isoformat() if place.last_checked else "",
+        settings.KREATIVORTE_DATA_LICENSE,
+    ]
+    return [_cell(value) for value in row]
+
+
+def write_csv(stream, places, build_url):
+    writer = csv.writer(stream)
+    writer.writerow(CSV_COLUMNS)
+    for place in places:
+        writer.writerow(csv_row(place, build_url(place.get_absolute_url())))
+
+
+def structured_data(place, build_url):
+    """schema.org JSON-LD for a Steckbrief: a Place with address, geo point, photos and links."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Place",
+        "name": place.name,
+        "description": place.teaser,
+        "url": build_url(place.get_absolute_url()),
+        "address": {
+            "@type": "PostalAddress",
+            "addressLocality": place.locality,
+            "addressRegion": place.district.get_state_display(),
+            "addressCountry": "DE",
+        },
+    }
+    if place.street:
+        data["address"]["streetAddress"] = place.street
+    if place.postal_code:
+        data["address"]["postalCode"] = place.postal_code
+    if place.has_coordinates:
+        data["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": float(place.latitude),
+            "longitude": float(place.longitude),
+        }
+    images = [build_url(image.image.url) for image in place.images.all()]
+    if images:
+        data["image"] = images
+    links = [link for link in [place.website, *place.social_link_list] if link]
+    if links:
+        data["sameAs"] = links
+    features = [feature.name for feature in place.features.all()]
+    if features:
+        data["amenityFeature"] = [
+            {"@type": "LocationFeatureSpecification", "name": name, "value": True}
+            for name in features
+        ]
+    return data

@@ -1,0 +1,65 @@
+"""Template helpers for the directory pages: links into the list, JSON-LD and map settings."""
+
+import json
+from urllib.parse import urlsplit
+
+from django import template
+from django.conf import settings
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from .. import open_data
+
+register = template.Library()
+
+# As in django.utils.html.json_script: JSON that cannot close or open markup inside <script>.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def list_url(**params):
+    """The list URL with the given filters, e.g. ``{% list_url kategorie=category.slug %}``."""
+    query = QueryDict(mutable=True)
+    for name, value in params.items():
+        if value not in (None, ""):
+            query[name] = value
+    url = reverse("places:place-list")
+    return f"{url}?{query.urlencode()}" if query else url
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path):
+    return context["request"].build_absolute_uri(path)
+
+
+@register.simple_tag(takes_context=True)
+def place_json_ld(context, place):
+    """A ``<script type="application/ld+json">`` block; data blocks are never executed."""
+    data = open_data.structured_data(place, context["request"].build_absolute_uri)
+    payload = json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
+
+
+@register.simple_tag
+def data_licence():
+    return open_data.licence()
+
+
+@register.simple_tag
+def map_settings():
+    return {
+        "tile_url": settings.KREATIVORTE_MAP_TILE_URL,
+        "tile_host": urlsplit(settings.KREATIVORTE_MAP_TILE_URL).netloc.replace("{s}.", ""),
+        "attribution": settings.KREATIVORTE_MAP_ATTRIBUTION,
+        "attribution_url": settings.KREATIVORTE_MAP_ATTRIBUTION_URL,
+    }
+
+
+@register.filter
+def display_url(url):
+    """A web address without the scheme, "www." and trailing slash, for link texts."""
+    parts = urlsplit(url)
+    host = parts.netloc.removeprefix("www.")
+    return f"{host}{parts.path}".rstrip("/") or url
