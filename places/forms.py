@@ -228,31 +228,43 @@ def privacy_help(text):
     )
 
 
-class ContactForm(ProtectedForm):
-    name = forms.CharField(
+def sender_name_field():
+    return forms.CharField(
         label=_("Ihr Name"),
         max_length=100,
         validators=[single_line],
         error_messages=_required(_("Bitte geben Sie Ihren Namen an.")) | _too_long(_("Der Name")),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    email = forms.EmailField(
+
+
+def sender_email_field(help_text):
+    return forms.EmailField(
         label=_("Ihre E-Mail-Adresse"),
-        help_text=_("Damit wir Ihnen antworten können."),
+        help_text=help_text,
         max_length=254,
         error_messages=_required(_("Bitte geben Sie Ihre E-Mail-Adresse an."))
         | {"invalid": _("Bitte geben Sie eine E-Mail-Adresse im Format name@beispiel.de an.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    phone = forms.CharField(
+
+
+def sender_phone_field(help_text):
+    return forms.CharField(
         label=_("Telefon"),
-        help_text=_("Freiwillig, falls wir Sie lieber anrufen sollen."),
+        help_text=help_text,
         required=False,
         max_length=40,
         validators=[phone_number],
         error_messages=_too_long(_("Die Telefonnummer")),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
+
+
+class ContactForm(ProtectedForm):
+    name = sender_name_field()
+    email = sender_email_field(_("Damit wir Ihnen antworten können."))
+    phone = sender_phone_field(_("Freiwillig, falls wir Sie lieber anrufen sollen."))
     organisation = forms.CharField(
         label=_("Organisation"),
         help_text=_("Freiwillig, z. B. Verein, Redaktion oder Gemeinde."),
@@ -301,30 +313,11 @@ class SuggestPlaceForm(ProtectedForm, forms.ModelForm):
     """An entry proposed by the public: the Place's public fields plus private submitter
     details and up to three photos, which are validated and re-encoded on upload."""
 
-    submitter_name = forms.CharField(
-        label=_("Ihr Name"),
-        max_length=100,
-        validators=[single_line],
-        error_messages=_required(_("Bitte geben Sie Ihren Namen an.")) | _too_long(_("Der Name")),
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    submitter_name = sender_name_field()
+    submitter_email = sender_email_field(
+        _("Für Rückfragen der Redaktion; wird nicht veröffentlicht.")
     )
-    submitter_email = forms.EmailField(
-        label=_("Ihre E-Mail-Adresse"),
-        help_text=_("Für Rückfragen der Redaktion; wird nicht veröffentlicht."),
-        max_length=254,
-        error_messages=_required(_("Bitte geben Sie Ihre E-Mail-Adresse an."))
-        | {"invalid": _("Bitte geben Sie eine E-Mail-Adresse im Format name@beispiel.de an.")},
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    submitter_phone = forms.CharField(
-        label=_("Telefon"),
-        help_text=_("Freiwillig; wird nicht veröffentlicht."),
-        required=False,
-        max_length=40,
-        validators=[phone_number],
-        error_messages=_too_long(_("Die Telefonnummer")),
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-    )
+    submitter_phone = sender_phone_field(_("Freiwillig; wird nicht veröffentlicht."))
     note = forms.CharField(
         label=_("Nachricht an die Redaktion"),
         help_text=_("Freiwillig, z. B. wie Sie mit dem Ort verbunden sind."),
