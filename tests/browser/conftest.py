@@ -6,9 +6,14 @@ browser is a failure, never a silent skip.
 
 import os
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core import mail
+from django.core.cache import cache
+
+from tests.factories import make_category, make_place
 
 # Playwright's sync API runs an event loop in this thread; ORM calls in the test body are safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -61,6 +66,40 @@ def page(browser, request):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
     context.close()
+
+
+@pytest.fixture
+def forms_settings(settings):
+    """For tests that send the public forms: people in tests type faster than people do."""
+    settings.KREATIVORTE_FORM_MIN_SECONDS = 0
+    settings.KREATIVORTE_EDITOR_EMAILS = ["redaktion@example.org"]
+    cache.clear()  # the rate limit
+    mail.outbox = []
+    return settings
+
+
+@pytest.fixture
+def directory():
+    """Three published entries in two categories; one has no coordinates."""
+    living = make_category(name="Wohnen/Bauen", slug="wohnen-bauen", order=1)
+    work = make_category(name="Arbeiten/Wirtschaft", slug="arbeiten-wirtschaft", order=2)
+    return {
+        "living": make_place(
+            name="Baugruppe am Anger",
+            categories=[living],
+            latitude=Decimal("52.633"),
+            longitude=Decimal("11.429"),
+        ),
+        "work": make_place(
+            name="Werkstatt im Sägewerk",
+            categories=[work],
+            latitude=Decimal("52.099"),
+            longitude=Decimal("12.461"),
+        ),
+        "unmapped": make_place(
+            name="Dorfladen ohne Karte", categories=[work], latitude=None, longitude=None
+        ),
+    }
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

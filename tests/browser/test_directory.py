@@ -5,39 +5,13 @@ tile), and every request is checked: nothing may leave 127.0.0.1 / localhost.
 """
 
 import re
-from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.factories import make_category, make_place
-
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-
-
-@pytest.fixture
-def directory():
-    living = make_category(name="Wohnen/Bauen", slug="wohnen-bauen", order=1)
-    work = make_category(name="Arbeiten/Wirtschaft", slug="arbeiten-wirtschaft", order=2)
-    return {
-        "living": make_place(
-            name="Baugruppe am Anger",
-            categories=[living],
-            latitude=Decimal("52.633"),
-            longitude=Decimal("11.429"),
-        ),
-        "work": make_place(
-            name="Werkstatt im Sägewerk",
-            categories=[work],
-            latitude=Decimal("52.099"),
-            longitude=Decimal("12.461"),
-        ),
-        "unmapped": make_place(
-            name="Dorfladen ohne Karte", categories=[work], latitude=None, longitude=None
-        ),
-    }
 
 
 @pytest.fixture

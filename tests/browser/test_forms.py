@@ -4,22 +4,13 @@ from io import BytesIO
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from PIL import Image
 
 from places.models import Inquiry, NotificationStatus, Place
+from tests.browser.steps import CONTACT_THANKS, heading, send_contact_form
 from tests.factories import make_category, make_district, make_place
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _forms_settings(settings):
-    # People in tests type faster than people do: no minimum fill time here.
-    settings.KREATIVORTE_FORM_MIN_SECONDS = 0
-    settings.KREATIVORTE_EDITOR_EMAILS = ["redaktion@example.org"]
-    cache.clear()
-    mail.outbox = []
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("forms_settings")]
 
 
 def test_visitor_sends_the_contact_form(live_server, page):
@@ -27,17 +18,16 @@ def test_visitor_sends_the_contact_form(live_server, page):
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
         "link", name="Kontakt"
     ).click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Kontakt"
+    assert heading(page) == "Kontakt"
 
-    page.get_by_label("Ihr Name").fill("Marta Beispiel")
-    page.get_by_label("Ihre E-Mail-Adresse").fill("marta@example.org")
-    page.get_by_label("Organisation").fill("Dorfverein Testhausen")
-    page.get_by_label("Ich möchte einen Kreativort gründen").check()
-    page.get_by_label("Ihre Nachricht").fill("Wir möchten die alte Schule im Dorf beleben.")
-    page.get_by_label("Ich bin einverstanden").check()
-    page.get_by_role("button", name="Nachricht senden").click()
+    send_contact_form(
+        page,
+        organisation="Dorfverein Testhausen",
+        concern="Ich möchte einen Kreativort gründen",
+        message="Wir möchten die alte Schule im Dorf beleben.",
+    )
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Vielen Dank für Ihre Nachricht"
+    assert heading(page) == CONTACT_THANKS
     assert page.url == live_server.url + "/kontakt/danke/"
     inquiry = Inquiry.objects.get()
     assert inquiry.name == "Marta Beispiel"
@@ -105,6 +95,7 @@ def test_visitor_suggests_a_place_with_a_photo(live_server, page):
     assert place.images.get().alt_text == "Die Halle des Sägewerks"
     assert place.submission.email == "jonas@example.org"
     assert len(mail.outbox) == 1
-    # Not public until an editor publishes it.
-    page.goto(live_server.url + place.get_absolute_url())
-    assert page.get_by_role("heading", level=1).inner_text() != "Sägewerk Neuland"
+    # Not public until an editor publishes it: this browser is an anonymous visitor.
+    response = page.goto(live_server.url + place.get_absolute_url())
+    assert response.status == 404
+    assert heading(page) != "Sägewerk Neuland"

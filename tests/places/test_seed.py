@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.core.management import call_command
 from django.test import TestCase
+from django.urls import reverse
 
 from places.models import Category, District, Feature, Need, Place
 
@@ -58,6 +59,13 @@ class SeedTests(TestCase):
         assert {"/ueber/", "/impressum/", "/datenschutz/", "/barrierefreiheit/"} <= urls
         response = self.client.get("/impressum/")
         self.assertContains(response, "Hinweis für die Redaktion")
+
+    def test_accessibility_statement_offers_a_working_feedback_contact(self):
+        response = self.client.get("/barrierefreiheit/")
+        self.assertContains(response, "<h2>Feedback und Kontakt</h2>", html=True)
+        self.assertContains(response, f'<a href="{reverse("places:contact")}">')
+        self.assertContains(response, "[E-Mail-Adresse]")
+        assert self.client.get(reverse("places:contact")).status_code == 200
 
     def test_running_twice_creates_nothing_and_keeps_editor_changes(self):
         place = Place.objects.get(slug="coconat")

@@ -126,6 +126,8 @@ class ListTests(TestCase):
         self.assertContains(response, "Seite 1 von 2")
         assert len(response.context["page_obj"].object_list) == 24
         self.assertContains(response, "Filter anwenden")
+        # An empty action="" is invalid HTML; the form names the list itself.
+        self.assertContains(response, f'<form class="filter-form" method="get" action="{LIST_URL}"')
         self.assertContains(response, '<label for="id_kategorie">Kategorie</label>', html=True)
         self.assertContains(response, "<h1>", count=1)
 
