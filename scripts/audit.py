@@ -650,13 +650,19 @@ def run_vnu(results):
 # --- Lighthouse --------------------------------------------------------------------------------
 
 
-def run_lighthouse(result):
-    report = OUT / "lighthouse" / f"{result.page.name}.json"
+# Lighthouse sometimes fails to record its trace on a loaded 2-core machine (NO_NAVSTART).
+# Such a crash of the tool is run again; a completed run's scores are never retried.
+LIGHTHOUSE_ATTEMPTS = 3
+
+
+def lighthouse_report(url, report):
+    """Run Lighthouse once; return (report data, None) or (None, why it crashed)."""
     flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
+    report.unlink(missing_ok=True)
     completed = subprocess.run(
         [
             str(LIGHTHOUSE),
-            result.url,
+            url,
             "--quiet",
             "--output=json",
             f"--output-path={report}",
@@ -669,12 +675,23 @@ def run_lighthouse(result):
         timeout=180,
     )
     if completed.returncode != 0 or not report.exists():
-        tail = (completed.stderr or completed.stdout)[-500:]
-        result.lighthouse_failures.append(f"lighthouse failed: {tail}")
-        return
+        return None, f"lighthouse failed: {(completed.stderr or completed.stdout)[-500:]}"
     data = json.loads(report.read_text())
     if data.get("runtimeError"):
-        result.lighthouse_failures.append(f"lighthouse runtime error: {data['runtimeError']}")
+        return None, f"lighthouse runtime error: {data['runtimeError']}"
+    return data, None
+
+
+def run_lighthouse(result):
+    report = OUT / "lighthouse" / f"{result.page.name}.json"
+    for attempt in range(1, LIGHTHOUSE_ATTEMPTS + 1):
+        data, error = lighthouse_report(result.url, report)
+        if data is not None:
+            break
+        print(f"  Lighthouse attempt {attempt} on {result.page.name}: {error[:200]}")
+    if data is None:
+        result.lighthouse_failures.append(error)
+        return
     audits = data["audits"]
     for key, budget in LIGHTHOUSE_BUDGETS.items():
         category = data["categories"][key]
