@@ -9,6 +9,8 @@ import csv
 
 from django.conf import settings
 
+from .models import Place
+
 PUBLISHER = "Kreativorte im Grünen"
 
 CSV_COLUMNS = [
@@ -53,7 +55,21 @@ def _names(related):
     return [item.name for item in related.all()]
 
 
-def geojson_feature(place, url):
+# What a map marker needs; the GeoJSON view loads only these columns, plus ``seeking``
+# (whether the entry looks for people) as an annotation.
+GEOJSON_FIELDS = [
+    "slug",
+    "name",
+    "teaser",
+    "kind",
+    "locality",
+    "locality_part",
+    "latitude",
+    "longitude",
+]
+
+
+def geojson_feature(place, url, kind_labels):
     """One RFC 7946 feature: coordinates are [longitude, latitude]."""
     categories = list(place.categories.all())
     return {
@@ -67,23 +83,27 @@ def geojson_feature(place, url):
             "name": place.name,
             "url": url,
             "teaser": place.teaser,
-            "kind": place.get_kind_display(),
+            "kind": kind_labels[place.kind],
             "category": categories[0].slug if categories else "",
             "categories": [category.name for category in categories],
             "locality": place.locality,
             "locality_part": place.locality_part,
-            "seeking": bool(place.needs.all()),
+            "seeking": place.seeking,
         },
     }
 
 
 def geojson_collection(places, build_url):
-    """A FeatureCollection of the entries that have coordinates; the others are left out."""
+    """A FeatureCollection of the entries that have coordinates; the others are left out.
+
+    ``places`` carry a ``seeking`` annotation. Choice labels are translated once, not per entry.
+    """
+    kind_labels = {value: str(label) for value, label in Place.Kind.choices}
     return {
         "type": "FeatureCollection",
         "license": licence(),
         "features": [
-            geojson_feature(place, build_url(place.get_absolute_url()))
+            geojson_feature(place, build_url(place.get_absolute_url()), kind_labels)
             for place in places
             if place.has_coordinates
         ],

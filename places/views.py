@@ -1,4 +1,12 @@
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+)
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -135,7 +143,9 @@ def place_geojson(request):
     queryset = (
         Place.objects.published()
         .filter(latitude__isnull=False, longitude__isnull=False)
-        .prefetch_related("categories", "needs")
+        .only(*open_data.GEOJSON_FIELDS)
+        .annotate(seeking=Exists(Place.needs.through.objects.filter(place=OuterRef("pk"))))
+        .prefetch_related(Prefetch("categories", queryset=Category.objects.only("name", "slug")))
     )
     filterset, places = _filtered_places(request, queryset)
     if places is None:

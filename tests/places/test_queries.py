@@ -9,7 +9,7 @@ The numbers, for the README:
 - detail: 9 (entry + its categories, needs, images, features; related entries + their
   categories, needs, images); 6 when no related entry exists, as Django skips prefetching
   for an empty result
-- GeoJSON: 7 (4 vocabularies, entries, categories, needs)
+- GeoJSON: 6 (4 vocabularies, entries with a "seeks people" flag, categories)
 - CSV: 8 (4 vocabularies, entries with district, categories, features, needs)
 """
 
@@ -30,7 +30,7 @@ HOME = 8
 LIST = 9
 DETAIL = 9
 DETAIL_WITHOUT_RELATED = 6
-GEOJSON = 7
+GEOJSON = 6
 CSV = 8
 
 
