@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 
 from . import inquiries
 from .forms import PlaceImageForm
+from .images import make_renditions
 from .models import (
     Category,
     District,
@@ -73,6 +74,13 @@ class PlaceAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [PlaceImageInline]
     save_on_top = True
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for image_form in formset.forms:
+            if isinstance(image_form.instance, PlaceImage) and "image" in image_form.changed_data:
+                make_renditions(image_form.instance)
+
     fieldsets = [
         (
             _("Eintrag"),

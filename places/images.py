@@ -10,6 +10,7 @@ serial numbers, GPS position), and stored under a random name.
 import uuid
 import warnings
 from io import BytesIO
+from pathlib import PurePosixPath
 
 from django import forms
 from django.conf import settings
@@ -25,6 +26,9 @@ FORMATS = {
     "WEBP": ("webp", {"quality": 85, "method": 4}),
 }
 ACCEPT = "image/jpeg,image/png,image/webp"
+# Widths of the smaller WebP copies that srcset offers: a card on a phone, a card on a retina
+# phone or half a desktop, the gallery's main photo.
+RENDITION_WIDTHS = (400, 800, 1200)
 
 MESSAGES = {
     "too_large": _(
@@ -137,3 +141,29 @@ class PhotoField(forms.FileField):
         if upload is None:
             return None
         return clean_image(upload)
+
+
+def make_renditions(place_image):
+    """Write WebP copies of a stored photo at each width below its own and record them.
+
+    Called after a photo is saved (suggest form, admin) and by ``manage.py make_renditions``;
+    running it again replaces the copies.
+    """
+    storage = place_image.image.storage
+    for name in place_image.renditions.values():
+        storage.delete(name)
+    original = PurePosixPath(place_image.image.name)
+    renditions = {}
+    with place_image.image.open("rb") as stored, Image.open(stored) as image:
+        image.load()
+        for width in RENDITION_WIDTHS:
+            if width >= image.width:
+                break
+            copy = image.convert("RGBA" if image.has_transparency_data else "RGB")
+            copy.thumbnail((width, image.height), Image.Resampling.LANCZOS)
+            output = BytesIO()
+            copy.save(output, format="WEBP", quality=80, method=4)
+            name = str(original.parent / "renditions" / f"{original.stem}-{width}w.webp")
+            renditions[str(width)] = storage.save(name, ContentFile(output.getvalue()))
+    place_image.renditions = renditions
+    place_image.save(update_fields=["renditions"])

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from .images import make_renditions
 from .models import (
     Concern,
     Inquiry,
@@ -106,8 +107,14 @@ def submit_suggestion(*, token, place, categories, submitter, photos=(), photo_c
             _save_with_unique_slug(place)
             place.categories.set(categories)
             for order, (photo, alt_text) in enumerate(photos):
-                PlaceImage.objects.create(
-                    place=place, image=photo, alt_text=alt_text, credit=photo_credit, order=order
+                make_renditions(
+                    PlaceImage.objects.create(
+                        place=place,
+                        image=photo,
+                        alt_text=alt_text,
+                        credit=photo_credit,
+                        order=order,
+                    )
                 )
             submission = PlaceSubmission.objects.create(
                 place=place,

@@ -427,6 +427,13 @@ class PlaceImage(models.Model):
         _("Bildnachweis"), max_length=150, help_text=_("Wer das Foto gemacht hat / Rechteinhaber.")
     )
     order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    renditions = models.JSONField(
+        _("Verkleinerte Fassungen"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("Breite in Pixeln → Dateiname; erzeugt von places.images.make_renditions."),
+    )
 
     class Meta:
         ordering = ["order", "pk"]
@@ -439,6 +446,17 @@ class PlaceImage(models.Model):
 
     def __str__(self):
         return self.alt_text
+
+    @property
+    def srcset(self):
+        """The ``srcset`` of the smaller renditions and the original, narrowest first."""
+        storage = self.image.storage
+        candidates = sorted(
+            (int(width), storage.url(name)) for width, name in self.renditions.items()
+        )
+        if self.width:
+            candidates.append((self.width, self.image.url))
+        return ", ".join(f"{url} {width}w" for width, url in candidates)
 
 
 # Inquiries: contact messages and suggested places. Personal data lives only in these models,

@@ -343,6 +343,7 @@ ADD_PHOTO = """
 import io, json
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
+from places.images import make_renditions
 from places.models import Place, PlaceImage
 places = list(Place.objects.published().order_by("slug"))
 photo, plain = places[0], places[1]
@@ -353,12 +354,12 @@ draw.polygon([(500, 700), (800, 420), (1100, 700)], fill=(163, 71, 45))
 draw.rectangle([560, 700, 1040, 1000], fill=(230, 220, 200))
 buffer = io.BytesIO()
 picture.save(buffer, "JPEG", quality=80)
-PlaceImage.objects.create(
+make_renditions(PlaceImage.objects.create(
     place=photo,
     image=SimpleUploadedFile("audit-foto.jpg", buffer.getvalue(), "image/jpeg"),
     alt_text="Ein Haus mit rotem Dach auf einer Wiese unter blauem Himmel",
     credit="Foto: Audit",
-)
+))
 print(json.dumps({"photo": photo.slug, "plain": plain.slug}))
 """
 

@@ -4,18 +4,22 @@ Checked directly, through the suggest form and through the admin's photo inline,
 refuse the same files with the same words.
 """
 
-from io import BytesIO
+from io import BytesIO, StringIO
+from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 from PIL import Image
 
-from places.images import MESSAGES, clean_image
+from places.images import MESSAGES, clean_image, make_renditions
 from places.models import Place, PlaceImage
-from tests.factories import make_category, make_district, make_place
+from tests.factories import make_category, make_district, make_image, make_place
 from tests.places.inquiry_helpers import image_bytes, jpeg_with_gps, suggest_data, upload
 
 NOT_AN_IMAGE = "Diese Datei ist kein Foto im Format JPEG, PNG oder WebP."
@@ -137,6 +141,11 @@ class SuggestUploadTests(TestCase):
         assert not reopened.getexif().get_ifd(GPS_IFD)
         assert len(reopened.getexif()) == 0
 
+    def test_saved_photo_gets_smaller_webp_renditions(self):
+        self.post_photo(image_bytes("JPEG", size=(1000, 700)))
+        saved = PlaceImage.objects.get()
+        assert sorted(saved.renditions, key=int) == ["400", "800"]
+
     def test_disguised_file_is_refused_next_to_the_field(self):
         self.assert_refused(self.post_photo(b"MZ\x90\x00 kein Bild" * 50), NOT_AN_IMAGE)
 
@@ -209,3 +218,67 @@ class AdminUploadTests(TestCase):
         assert (saved.width, saved.height) == (320, 200)
         with saved.image.open("rb") as handle:
             assert not Image.open(BytesIO(handle.read())).getexif().get_ifd(GPS_IFD)
+
+    def test_admin_upload_writes_renditions(self):
+        response = self.post_inline(image_bytes("JPEG", size=(900, 600)))
+        assert response.status_code == 302, response.context["errors"]
+        assert list(PlaceImage.objects.get().renditions) == ["400", "800"]
+
+
+class RenditionTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.place = make_place(name="Sägewerk Bildgrößen")
+
+    def photo(self, size):
+        content = image_bytes("PNG", size=size, colour=(31, 91, 58, 128))  # half transparent
+        upload = SimpleUploadedFile("foto.png", content, "image/png")
+        return make_image(self.place, image=upload)
+
+    def test_each_rendition_is_a_webp_of_its_width_with_the_aspect_ratio_kept(self):
+        photo = self.photo((1600, 1000))
+        make_renditions(photo)
+        assert sorted(photo.renditions, key=int) == ["400", "800", "1200"]
+        for width, name in photo.renditions.items():
+            with photo.image.storage.open(name, "rb") as handle:
+                copy = Image.open(BytesIO(handle.read()))
+            assert copy.format == "WEBP"
+            assert copy.size == (int(width), int(width) * 1000 // 1600)
+            assert copy.mode == "RGBA"  # the PNG's transparency survives
+
+    def test_srcset_lists_renditions_then_the_original(self):
+        photo = self.photo((1000, 500))
+        make_renditions(photo)
+        media = settings.MEDIA_URL
+        assert photo.srcset == (
+            f"{media}{photo.renditions['400']} 400w, {media}{photo.renditions['800']} 800w, "
+            f"{photo.image.url} 1000w"
+        )
+
+    def test_small_photo_needs_no_rendition_and_redoing_replaces_files(self):
+        small = self.photo((300, 200))
+        make_renditions(small)
+        assert small.renditions == {}
+        assert small.srcset == f"{small.image.url} 300w"
+        photo = self.photo((900, 600))
+        make_renditions(photo)
+        make_renditions(photo)
+        storage = photo.image.storage
+        folder = str(PurePosixPath(photo.image.name).parent / "renditions")
+        stem = PurePosixPath(photo.image.name).stem
+        on_disk = {f"{folder}/{name}" for name in storage.listdir(folder)[1] if stem in name}
+        assert on_disk == set(photo.renditions.values())  # replaced, no copies left behind
+
+    def test_command_fills_in_missing_renditions(self):
+        photo = self.photo((900, 600))
+        call_command("make_renditions", stdout=StringIO())
+        photo.refresh_from_db()
+        assert list(photo.renditions) == ["400", "800"]
+
+    def test_detail_page_and_cards_offer_the_srcset(self):
+        photo = self.photo((900, 600))
+        make_renditions(photo)
+        detail = self.client.get(self.place.get_absolute_url())
+        self.assertContains(detail, f'srcset="{photo.srcset}"', count=1)
+        listing = self.client.get(reverse("places:place-list"))
+        self.assertContains(listing, f'srcset="{photo.srcset}"', count=1)
