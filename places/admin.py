@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from .models import (
     PlaceImage,
     PlaceSubmission,
 )
+from .search import search_places
 
 
 @admin.register(Category)
@@ -66,7 +68,7 @@ class PlaceAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "district", "stage", "status", "featured", "updated_at"]
     list_filter = ["status", "kind", "categories", "stage", "needs", "featured", "district"]
     list_select_related = ["district"]
-    search_fields = ["name", "teaser", "locality", "locality_part", "former_use", "operator"]
+    search_fields = ["name", "slug", "operator"]
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ["district"]
     filter_horizontal = ["categories", "features", "needs"]
@@ -74,6 +76,15 @@ class PlaceAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [PlaceImageInline]
     save_on_top = True
+
+    def get_search_results(self, request, queryset, search_term):
+        """The portal's own search (umlaut-folding, full text), plus the admin's field search
+        for what visitors cannot search (operator, slug)."""
+        by_fields, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return by_fields, may_have_duplicates
+        found = search_places(queryset, search_term).values("pk")
+        return queryset.filter(Q(pk__in=found) | Q(pk__in=by_fields.values("pk"))), False
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

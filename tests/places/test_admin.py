@@ -45,6 +45,18 @@ class AdminPagesTests(TestCase):
         response = self.client.get(url, {"status__exact": "draft"})
         self.assertNotContains(response, f">{self.place.name}<")
 
+    def test_admin_search_uses_the_portal_search_and_the_admin_fields(self):
+        url = reverse("admin:places_place_changelist")
+        kalbe = make_place(
+            name="Künstlerstadt Kalbe", operator="Kunstverein Milde", district=self.place.district
+        )
+        draft = make_place(
+            name="Alte Schule Entwurf", status=Place.Status.DRAFT, district=self.place.district
+        )
+        for term, expected in [("kuenstler", kalbe), ("Kunstverein", kalbe), ("schule", draft)]:
+            response = self.client.get(url, {"q": term})
+            assert list(response.context["cl"].result_list) == [expected], term
+
     def test_change_page_shows_steckbrief_sections_image_preview_and_view_on_site(self):
         response = self.client.get(reverse("admin:places_place_change", args=[self.place.pk]))
         for heading in ["Mitmachen", "Das Objekt", "Die Lage", "Die Menschen", "Redaktion"]:
