@@ -2,6 +2,7 @@ import re
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.flatpages.views import flatpage
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
@@ -10,8 +11,21 @@ admin.site.site_header = _("Kreativorte im Grünen – Redaktion")
 admin.site.site_title = _("Kreativorte im Grünen")
 admin.site.index_title = _("Einträge und Inhalte pflegen")
 
+# The flat pages other pages link to get names; any other flat page is still served by the
+# fallback middleware at whatever URL editors give it.
+FLATPAGES = {
+    "about": "/ueber/",
+    "imprint": "/impressum/",
+    "privacy": "/datenschutz/",
+    "accessibility": "/barrierefreiheit/",
+}
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    *[
+        path(url.strip("/") + "/", flatpage, {"url": url}, name=f"flatpage-{name}")
+        for name, url in FLATPAGES.items()
+    ],
     path("", include("places.urls")),
 ]
 

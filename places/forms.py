@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.validators import MaxLengthValidator, RegexValidator
+from django.urls import reverse_lazy
 from django.utils.crypto import salted_hmac
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +27,7 @@ from .models import Category, Concern, District, Kind, Place, PlaceImage
 
 logger = logging.getLogger(__name__)
 
-PRIVACY_URL = "/datenschutz/"
+PRIVACY_URL = reverse_lazy("flatpage-privacy")
 TOKEN_SALT = "kreativorte.forms.token"
 # Interpolate translated texts only when they are rendered, in the language of the request.
 interpolate_lazy = lazy(lambda text, params: str(text) % params, str)

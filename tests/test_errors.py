@@ -2,7 +2,9 @@
 
 from django.core.exceptions import PermissionDenied
 from django.test import Client, TestCase, override_settings
-from django.urls import include, path
+from django.urls import path
+
+from kreativorte.urls import urlpatterns as site_urlpatterns
 
 
 def boom(request):
@@ -16,7 +18,7 @@ def forbidden(request):
 urlpatterns = [
     path("test-fehler/500/", boom),
     path("test-fehler/403/", forbidden),
-    path("", include("places.urls")),
+    *site_urlpatterns,
 ]
 
 
