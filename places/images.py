@@ -99,15 +99,18 @@ def clean_image(upload):
     if not upload.size:
         raise ValidationError(MESSAGES["empty"], code="empty")
     image = _open(upload)
-    image_format = image.format
+    # Cameras and phones write multi-picture JPEGs (MPO): the first picture is the photo.
+    image_format = "JPEG" if image.format == "MPO" else image.format
+    if image_format not in FORMATS:
+        raise ValidationError(MESSAGES["not_an_image"], code="not_an_image")
     try:
-        # Animated PNG and WebP keep their first frame only.
+        # Animated PNG and WebP and multi-picture JPEG keep their first frame only.
         image.load()
         icc_profile = image.info.get("icc_profile")
+        image = _normalise_mode(image, image_format)
         image = ImageOps.exif_transpose(image)
         image.thumbnail((settings.KREATIVORTE_IMAGE_MAX_EDGE,) * 2, Image.Resampling.LANCZOS)
         extension, options = FORMATS[image_format]
-        image = _normalise_mode(image, image_format)
         output = BytesIO()
         # Without the original info, the save writes no EXIF, XMP or text chunks; only the
         # colour profile is carried over so that colours stay true.
@@ -119,10 +122,14 @@ def clean_image(upload):
 
 
 def _normalise_mode(image, image_format):
-    if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+    """A mode the format can save; transparency moves into an alpha channel, because the
+    re-encoded file keeps none of the original's metadata (where a palette's lives)."""
+    if image_format == "JPEG":
+        return image if image.mode in ("RGB", "L") else image.convert("RGB")
+    if image.has_transparency_data and image.mode not in ("RGBA", "LA"):
+        return image.convert("RGBA")
+    if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
         return image.convert("RGB")
-    if image_format in ("PNG", "WEBP") and image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-        return image.convert("RGBA" if "A" in image.mode else "RGB")
     return image
 
 

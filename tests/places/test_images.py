@@ -72,6 +72,22 @@ class CleanImageTests(TestCase):
         cleaned = Image.open(clean_image(upload(image_bytes(size=(400, 200)))))
         assert cleaned.size == (100, 50)
 
+    def test_multi_picture_jpeg_from_a_camera_is_accepted_as_jpeg(self):
+        buffer = BytesIO()
+        frame = Image.new("RGB", (50, 40), (31, 91, 58))
+        frame.save(buffer, "MPO", save_all=True, append_images=[frame.copy()])
+        cleaned = clean_image(upload(buffer.getvalue(), "kamera.jpg"))
+        reopened = Image.open(cleaned)
+        assert reopened.format == "JPEG"
+        assert cleaned.name.endswith(".jpg")
+        assert reopened.size == (50, 40)
+
+    def test_palette_png_keeps_its_transparency(self):
+        buffer = BytesIO()
+        Image.new("P", (20, 10), 0).save(buffer, "PNG", transparency=0)
+        reopened = Image.open(clean_image(upload(buffer.getvalue(), "logo.png", "image/png")))
+        assert reopened.convert("RGBA").getpixel((0, 0))[3] == 0
+
     def test_text_disguised_as_jpeg_is_refused(self):
         assert refusal(b"Dies ist kein Bild, nur Text.\n" * 20).startswith(NOT_AN_IMAGE)
 
