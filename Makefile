@@ -40,7 +40,6 @@ install: $(VENV)/.installed
 
 migrate: install
 	$(MANAGE) migrate --noinput
-	$(MANAGE) createcachetable
 
 seed: migrate
 	$(MANAGE) seed

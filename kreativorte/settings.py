@@ -215,6 +215,8 @@ X_FRAME_OPTIONS = "DENY"
 KREATIVORTE_EDITOR_EMAILS = env_list("KREATIVORTE_EDITOR_EMAILS")
 KREATIVORTE_SEND_CONFIRMATION = env_bool("KREATIVORTE_SEND_CONFIRMATION", False)
 KREATIVORTE_RETENTION_MONTHS = int(os.environ.get("KREATIVORTE_RETENTION_MONTHS", "12"))
+# Accepted submissions per client and window, counted in the database so that all workers share
+# the count (places/rate_limit.py).
 KREATIVORTE_RATE_LIMIT = int(os.environ.get("KREATIVORTE_RATE_LIMIT", "5"))
 KREATIVORTE_RATE_LIMIT_WINDOW = int(os.environ.get("KREATIVORTE_RATE_LIMIT_WINDOW", "600"))
 KREATIVORTE_FORM_MIN_SECONDS = float(os.environ.get("KREATIVORTE_FORM_MIN_SECONDS", "3"))
@@ -223,15 +225,6 @@ KREATIVORTE_TRUSTED_PROXIES = int(os.environ.get("KREATIVORTE_TRUSTED_PROXIES", 
 KREATIVORTE_UPLOAD_MAX_MB = int(os.environ.get("KREATIVORTE_UPLOAD_MAX_MB", "10"))
 KREATIVORTE_UPLOAD_MAX_MEGAPIXELS = int(os.environ.get("KREATIVORTE_UPLOAD_MAX_MEGAPIXELS", "40"))
 KREATIVORTE_IMAGE_MAX_EDGE = int(os.environ.get("KREATIVORTE_IMAGE_MAX_EDGE", "2400"))
-
-# The rate limit must hold across gunicorn workers, so the cache lives in the database
-# (created by `manage.py createcachetable`).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "django_cache",
-    }
-}
 
 # Map
 # Leaflet loads tiles only after the visitor clicks "Karte anzeigen". The tile URL is the one the

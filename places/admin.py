@@ -269,6 +269,7 @@ class InquiryAdmin(ContactDisplayMixin, ResendNotificationsMixin, admin.ModelAdm
         "created_at",
         "updated_at",
         "anonymised_at",
+        "forward_consented",
         "forwarded_at",
         "token",
         *NOTIFICATION_FIELDS,
@@ -284,7 +285,13 @@ class InquiryAdmin(ContactDisplayMixin, ResendNotificationsMixin, admin.ModelAdm
             _("Benachrichtigung"),
             {
                 "classes": ["collapse"],
-                "fields": [*NOTIFICATION_FIELDS, "forwarded_at", "token", "anonymised_at"],
+                "fields": [
+                    *NOTIFICATION_FIELDS,
+                    "forward_consented",
+                    "forwarded_at",
+                    "token",
+                    "anonymised_at",
+                ],
             },
         ),
     ]

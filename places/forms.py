@@ -1,31 +1,31 @@
 """The public forms: contact, contact about an entry, and "Ort vorschlagen".
 
-Both forms share :class:`ProtectedForm`, the one spam-defence piece: a honeypot field, a signed
-form token that carries the idempotency key and the time the form was shown (minimum fill
-time), a rate limit per client kept in the shared cache, and an error summary for the page top.
-A suspected bot gets no error: the view answers as usual and the submission is saved as spam.
+Both forms share :class:`ProtectedForm`, the one spam-defence piece: a honeypot field; a signed
+form token that carries the time the form was shown (minimum fill time) and, together with a
+digest of what was sent, makes the idempotency key; the rate limit per client
+(places/rate_limit.py); and an error summary for the page top. A suspected bot gets no error:
+the view answers as usual and the submission is saved as spam.
 """
 
-import ipaddress
-import logging
+import hashlib
+import json
 import time
 import uuid
 
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxLengthValidator, RegexValidator
+from django.forms.utils import ErrorDict
 from django.urls import reverse_lazy
-from django.utils.crypto import salted_hmac
-from django.utils.functional import lazy
+from django.utils.functional import cached_property, lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import inquiries, rate_limit
 from .images import ACCEPT, PhotoField
 from .models import Category, Concern, District, Kind, Place, PlaceImage
-
-logger = logging.getLogger(__name__)
 
 PRIVACY_URL = reverse_lazy("flatpage-privacy")
 TOKEN_SALT = "kreativorte.forms.token"
@@ -51,60 +51,40 @@ phone_number = RegexValidator(
 )
 
 
-def client_address(request):
-    """The visitor's address: REMOTE_ADDR, or the entry that the trusted reverse proxies
-    (KREATIVORTE_TRUSTED_PROXIES) appended to X-Forwarded-For."""
-    proxies = settings.KREATIVORTE_TRUSTED_PROXIES
-    if proxies:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def client_key(request):
-    """A keyed hash of the client's address; the address itself is never stored.
-
-    IPv6 clients are keyed by their /64 network, since one connection usually owns all of it.
-    """
-    address = client_address(request)
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        pass
-    else:
-        if ip.version == 6 and ip.ipv4_mapped is None:
-            address = str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return salted_hmac("kreativorte.forms.client", address, algorithm="sha256").hexdigest()
-
-
-def rate_limit_exceeded(request):
-    """Count one submission for this client; True once it is over the limit in the window.
-
-    The count lives in the shared cache (the database), so it holds across gunicorn workers.
-    A broken cache must not lose an inquiry: then the limit is not applied, and it is logged.
-    """
-    key = f"kreativorte:forms:submissions:{client_key(request)}"
-    window = settings.KREATIVORTE_RATE_LIMIT_WINDOW
-    try:
-        cache.add(key, 0, timeout=window)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(key, 1, timeout=window)
-            count = 1
-    except Exception:
-        logger.exception("Rate limit cache unavailable; the submission is let through.")
-        return False
-    return count > settings.KREATIVORTE_RATE_LIMIT
+def rate_limit_error():
+    minutes = max(1, settings.KREATIVORTE_RATE_LIMIT_WINDOW // 60)
+    return forms.ValidationError(
+        ngettext(
+            "Von Ihrem Anschluss wurden in kurzer Zeit schon mehrere Formulare "
+            "abgeschickt. Bitte warten Sie eine Minute und senden Sie das Formular "
+            "dann noch einmal ab. Ihre Angaben bleiben hier erhalten.",
+            "Von Ihrem Anschluss wurden in kurzer Zeit schon mehrere Formulare "
+            "abgeschickt. Bitte warten Sie %(minutes)s Minuten und senden Sie das "
+            "Formular dann noch einmal ab. Ihre Angaben bleiben hier erhalten.",
+            minutes,
+        )
+        % {"minutes": minutes},
+        code="rate_limited",
+    )
 
 
 def new_form_token():
     return signing.dumps({"id": uuid.uuid4().hex, "t": time.time()}, salt=TOKEN_SALT)
+
+
+def read_form_token(value):
+    """(id, time shown) of a form token we signed, or None for anything else."""
+    try:
+        payload = signing.loads(value, salt=TOKEN_SALT)
+        return uuid.UUID(payload["id"]), float(payload["t"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def _describe_upload(value):
+    if isinstance(value, UploadedFile):
+        return [value.name, value.size]
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 class ProtectedForm(forms.Form):
@@ -125,19 +105,30 @@ class ProtectedForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("form_token", new_form_token())
-        self.token = None
         self.spam_reason = ""
+        self.rate_limited = False
+
+    @cached_property
+    def submission_key(self):
+        """The idempotency key the submission is saved under: the form token combined with a
+        digest of what was sent. Sending a form twice (double click, reload) gives the same
+        key; a message edited in a form the browser restored with its old token gives a new one.
+        Known before validation, so a repeat costs no upload decoding.
+        """
+        token = read_form_token(self["form_token"].data or "")
+        # A forged or missing token never matches an earlier submission.
+        namespace = token[0] if token else uuid.uuid4()
+        content = [[field.name, field.data] for field in self if field.name != "form_token"]
+        digest = hashlib.sha256(json.dumps(content, default=_describe_upload).encode())
+        return uuid.uuid5(namespace, digest.hexdigest())
 
     def clean_form_token(self):
         value = self.cleaned_data.get("form_token", "")
-        try:
-            payload = signing.loads(value, salt=TOKEN_SALT)
-            self.token = uuid.UUID(payload["id"])
-            shown_at = float(payload["t"])
-        except (signing.BadSignature, KeyError, TypeError, ValueError):
-            self.token = uuid.uuid4()
+        token = read_form_token(value)
+        if token is None:
             self.spam_reason = "token"
             return value
+        _token_id, shown_at = token
         # A start time in the future is clock skew between servers, not a bot: only our own
         # key can sign a token.
         if 0 <= time.time() - shown_at < settings.KREATIVORTE_FORM_MIN_SECONDS:
@@ -153,27 +144,26 @@ class ProtectedForm(forms.Form):
     def is_suspected_bot(self):
         return bool(self.spam_reason)
 
+    def over_rate_limit(self, request):
+        """Whether the client has no submission left; then the form is not validated and shows
+        the visitor's input with just that message. Counts nothing."""
+        self.rate_limited = rate_limit.limit_reached(request)
+        return self.rate_limited
+
+    def full_clean(self):
+        if not self.rate_limited:
+            return super().full_clean()
+        # Validating would read and decode the uploads, which a client over the limit must not
+        # make us do. The input still comes back on the page; browsers cannot refill files.
+        self._errors = ErrorDict(renderer=self.renderer)
+        self.cleaned_data = {}
+        self.add_error(None, rate_limit_error())
+
     def check_rate_limit(self, request):
-        """Count this submission; if the client is over the limit, add a form error."""
-        if not rate_limit_exceeded(request):
+        """Count this valid submission; if the client is over the limit, add a form error."""
+        if rate_limit.record(request):
             return True
-        minutes = max(1, settings.KREATIVORTE_RATE_LIMIT_WINDOW // 60)
-        self.add_error(
-            None,
-            forms.ValidationError(
-                ngettext(
-                    "Von Ihrem Anschluss wurden in kurzer Zeit schon mehrere Formulare "
-                    "abgeschickt. Bitte warten Sie eine Minute und senden Sie das Formular "
-                    "dann noch einmal ab. Ihre Angaben bleiben hier erhalten.",
-                    "Von Ihrem Anschluss wurden in kurzer Zeit schon mehrere Formulare "
-                    "abgeschickt. Bitte warten Sie %(minutes)s Minuten und senden Sie das "
-                    "Formular dann noch einmal ab. Ihre Angaben bleiben hier erhalten.",
-                    minutes,
-                )
-                % {"minutes": minutes},
-                code="rate_limited",
-            ),
-        )
+        self.add_error(None, rate_limit_error())
         return False
 
     @property
@@ -212,10 +202,10 @@ def _too_long(what):
     }
 
 
-def consent_field(help_text):
+def consent_field():
+    """The consent checkbox; each form sets its help text, which names the retention period."""
     return forms.BooleanField(
         label=_("Ich bin einverstanden, dass meine Angaben gespeichert und verarbeitet werden."),
-        help_text=help_text,
         error_messages=_required(
             _("Bitte stimmen Sie zu, damit wir Ihre Angaben speichern und bearbeiten dürfen.")
         ),
@@ -289,25 +279,43 @@ class ContactForm(ProtectedForm):
         | _too_long(_("Die Nachricht")),
         widget=forms.Textarea(attrs={"rows": 8}),
     )
-    consent = consent_field(
-        privacy_help(
-            _(
-                "Wir nutzen Ihre Angaben nur, um Ihre Anfrage zu beantworten, und löschen sie "
-                "spätestens nach 12 Monaten. Sie können Ihre Einwilligung jederzeit widerrufen."
-            )
-        )
-    )
+    consent = consent_field()
 
     field_order = ["name", "email", "phone", "organisation", "concern", "message", "consent"]
 
     def __init__(self, *args, place=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.place = place
-        if place is not None and place.forward_inquiries and place.email:
+        months = settings.KREATIVORTE_RETENTION_MONTHS
+        self.fields["consent"].help_text = privacy_help(
+            ngettext(
+                "Wir nutzen Ihre Angaben nur, um Ihre Anfrage zu beantworten, und löschen sie "
+                "spätestens nach %(months)s Monat. Sie können Ihre Einwilligung jederzeit "
+                "widerrufen.",
+                "Wir nutzen Ihre Angaben nur, um Ihre Anfrage zu beantworten, und löschen sie "
+                "spätestens nach %(months)s Monaten. Sie können Ihre Einwilligung jederzeit "
+                "widerrufen.",
+                months,
+            )
+            % {"months": months}
+        )
+        # Stored with the inquiry: forwarding needs the consent this label asked for.
+        self.offers_forwarding = place is not None and place.accepts_forwarded_inquiries
+        if self.offers_forwarding:
             self.fields["consent"].label = _(
                 "Ich bin einverstanden, dass meine Angaben gespeichert und an die Betreiber "
                 "von „%(place)s“ weitergeleitet werden."
             ) % {"place": place.name}
+
+    def submit(self):
+        """Save the inquiry (as spam if a bot is suspected); editors are notified after commit."""
+        return inquiries.submit_inquiry(
+            token=self.submission_key,
+            place=self.place,
+            data=self.cleaned_data,
+            spam=self.is_suspected_bot,
+            forward=self.offers_forwarding,
+        )
 
 
 class SuggestPlaceForm(ProtectedForm, forms.ModelForm):
@@ -342,14 +350,7 @@ class SuggestPlaceForm(ProtectedForm, forms.ModelForm):
         ),
         required=False,
     )
-    consent = consent_field(
-        privacy_help(
-            _(
-                "Die Angaben zum Ort werden nach Prüfung durch die Redaktion veröffentlicht. "
-                "Ihre Kontaktdaten bleiben intern und werden spätestens nach 12 Monaten gelöscht."
-            )
-        )
-    )
+    consent = consent_field()
 
     class Meta:
         model = Place
@@ -422,8 +423,11 @@ class SuggestPlaceForm(ProtectedForm, forms.ModelForm):
         kwargs.setdefault("instance", Place(status=Place.Status.SUBMITTED))
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = Kind.choices
+        # Chosen by slug: a number beyond 64 bits would crash SQLite in the primary key lookup.
         self.fields["categories"].queryset = Category.objects.all()
+        self.fields["categories"].to_field_name = "slug"
         self.fields["district"].queryset = District.objects.all()
+        self.fields["district"].to_field_name = "slug"
         self.fields["district"].empty_label = _("Bitte wählen")
         self.fields["name"].validators.append(single_line)
         self.fields["locality"].validators.append(single_line)
@@ -431,6 +435,18 @@ class SuggestPlaceForm(ProtectedForm, forms.ModelForm):
         self.fields["description"].widget.attrs["maxlength"] = MESSAGE_MAX_LENGTH
         self.fields["description"].error_messages |= _too_long(_("Die Beschreibung"))
         self.fields["description"].required = True
+        months = settings.KREATIVORTE_RETENTION_MONTHS
+        self.fields["consent"].help_text = privacy_help(
+            ngettext(
+                "Die Angaben zum Ort werden nach Prüfung durch die Redaktion veröffentlicht. Ihre "
+                "Kontaktdaten bleiben intern und werden spätestens nach %(months)s Monat gelöscht.",
+                "Die Angaben zum Ort werden nach Prüfung durch die Redaktion veröffentlicht. Ihre "
+                "Kontaktdaten bleiben intern und werden spätestens nach %(months)s Monaten "
+                "gelöscht.",
+                months,
+            )
+            % {"months": months}
+        )
         for number in range(1, MAX_PHOTOS + 1):
             self.fields[f"photo_{number}"] = PhotoField(
                 label=_("Foto %(number)s") % {"number": number},
@@ -457,12 +473,6 @@ class SuggestPlaceForm(ProtectedForm, forms.ModelForm):
         ]
 
     @property
-    def other_fields(self):
-        """Visible fields outside the photo slots, for templates that render them in order."""
-        slot_names = {field.name for slot in self.photo_slots for field in slot}
-        return [field for field in self.visible_fields_for_page if field.name not in slot_names]
-
-    @property
     def photos_need_reselecting(self):
         """Browsers cannot refill file inputs: say so when a form with photos comes back."""
         return self.is_bound and bool(self.files) and bool(self.errors)
@@ -485,6 +495,27 @@ class SuggestPlaceForm(ProtectedForm, forms.ModelForm):
                 _("Bitte bestätigen Sie, dass Sie die Fotos veröffentlichen dürfen."),
             )
         return cleaned_data
+
+    def submit(self):
+        """Save the suggested entry, or for a suspected bot a spam inquiry; editors are
+        notified after commit."""
+        data = self.cleaned_data
+        if self.is_suspected_bot:
+            return inquiries.submit_spam_suggestion(token=self.submission_key, data=data)
+        return inquiries.submit_suggestion(
+            token=self.submission_key,
+            place=self.instance,
+            categories=data["categories"],
+            submitter={
+                "name": data["submitter_name"],
+                "email": data["submitter_email"],
+                "phone": data["submitter_phone"],
+                "note": data["note"],
+                "rights_confirmed": data["rights_confirmed"],
+            },
+            photos=self.photos,
+            photo_credit=data["photo_credit"],
+        )
 
     @property
     def photos(self):

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from . import rate_limit
 from .images import make_renditions
 from .models import (
     Concern,
@@ -51,17 +52,19 @@ RECORD_MODELS = {"inquiry": Inquiry, "submission": PlaceSubmission}
 
 
 def already_received(token):
-    """Whether a form with this token was saved already (a double submit)."""
+    """Whether a submission with this key (form token and content) was saved already."""
     return (
         Inquiry.objects.filter(token=token).exists()
         or PlaceSubmission.objects.filter(token=token).exists()
     )
 
 
-def submit_inquiry(*, token, place, data, spam=False):
+def submit_inquiry(*, token, place, data, spam=False, forward=False):
     """Save a contact form inquiry and notify the editors once it has committed.
 
-    A second submit with the same form token returns the first inquiry instead of a copy.
+    ``forward`` records that the sender agreed to forwarding to the entry's operators; only
+    then is a copy sent to them. A second submit with the same token returns the first inquiry
+    instead of a copy.
     """
     inquiry = Inquiry(
         token=token,
@@ -73,6 +76,7 @@ def submit_inquiry(*, token, place, data, spam=False):
         organisation=data.get("organisation", ""),
         message=data["message"],
         consent_at=timezone.now(),
+        forward_consented=forward,
     )
     if spam:
         inquiry.status = InquiryStatus.SPAM
@@ -323,8 +327,10 @@ def _messages(record):
 
 
 def _forwards(record):
+    """Forward only what the sender agreed to when sending, and only while the entry still
+    accepts forwarded inquiries."""
     place = record.place
-    return bool(place and place.forward_inquiries and place.email and place.is_published)
+    return record.forward_consented and place is not None and place.accepts_forwarded_inquiries
 
 
 def _editor_subject(record):
@@ -418,7 +424,8 @@ def purge(*, before, dry_run=False, delete=False):
 
     Spam inquiries are deleted. Other inquiries are anonymised (contact details and message
     removed; concern, entry, status and dates kept for statistics) or, with ``delete``, deleted.
-    Submitters' contact details on suggested entries are removed; the entry stays.
+    Submitters' contact details on suggested entries are removed; the entry stays. Rate limit
+    events older than their window, left since the last submission, are deleted too.
     Returns a dict of counts.
     """
     old_inquiries = Inquiry.objects.received_before(before)
@@ -427,10 +434,12 @@ def purge(*, before, dry_run=False, delete=False):
     if not delete:
         kept = kept.not_anonymised()
     submissions = PlaceSubmission.objects.received_before(before).not_anonymised()
+    rate_limit_events = rate_limit.expired_events()
     counts = {
         "spam_deleted": spam.count(),
         "inquiries_deleted" if delete else "inquiries_anonymised": kept.count(),
         "submissions_anonymised": submissions.count(),
+        "rate_limit_events_deleted": rate_limit_events.count(),
     }
     if dry_run:
         return counts
@@ -453,4 +462,5 @@ def purge(*, before, dry_run=False, delete=False):
         submissions.update(
             name="", email="", phone="", note="", notification_error="", anonymised_at=now
         )
+        rate_limit_events.delete()
     return counts

@@ -222,7 +222,6 @@ class Site:
 
     def build(self):
         self.manage("migrate", "--noinput")
-        self.manage("createcachetable")
         self.manage("seed")
         self.manage("collectstatic", "--noinput")
         self.make_tile()

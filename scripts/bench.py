@@ -133,7 +133,6 @@ def main():
     database = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"
     print(f"Preparing {database} with seed data and {args.entries} synthetic entries …")
     manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "createcachetable")
     manage(env, "seed")
     add_synthetic_entries(env, args.entries)
     manage(env, "collectstatic", "--noinput", "-v0")

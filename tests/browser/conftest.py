@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 
 from tests.factories import make_category, make_place
 
@@ -73,7 +72,6 @@ def forms_settings(settings):
     """For tests that send the public forms: people in tests type faster than people do."""
     settings.KREATIVORTE_FORM_MIN_SECONDS = 0
     settings.KREATIVORTE_EDITOR_EMAILS = ["redaktion@example.org"]
-    cache.clear()  # the rate limit
     mail.outbox = []
     return settings
 

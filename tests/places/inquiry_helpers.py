@@ -49,9 +49,9 @@ def suggest_data(*, district, categories, **overrides):
     data = {
         "name": "Alte Mühle Grünhausen",
         "kind": "ort",
-        "categories": [category.pk for category in categories],
+        "categories": [category.slug for category in categories],
         "locality": "Grünhausen",
-        "district": district.pk,
+        "district": district.slug,
         "description": (
             "Eine Wassermühle von 1870, die eine Gruppe junger Familien seit 2023 zu Werkstätten "
             "und Wohnungen umbaut. Gesucht werden Menschen, die mitbauen möchten.\n\n"

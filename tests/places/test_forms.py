@@ -1,7 +1,6 @@
 """Form validation, accessible markup, "Ort vorschlagen", and bad input that must never 500."""
 
 from django.core import mail
-from django.core.cache import cache
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
@@ -16,9 +15,6 @@ EDITORS = ["redaktion@example.org"]
 @override_settings(KREATIVORTE_EDITOR_EMAILS=EDITORS)
 class ContactValidationTests(TestCase):
     url = reverse("places:contact")
-
-    def setUp(self):
-        cache.clear()
 
     def assert_field_error(self, response, field, message):
         assert response.status_code == 200
@@ -124,9 +120,6 @@ class SuggestPlaceTests(TestCase):
         cls.district = make_district(name="Altmarkkreis Salzwedel")
         cls.categories = [make_category(name="Wohnen/Bauen"), make_category(name="Leben/Tourismus")]
 
-    def setUp(self):
-        cache.clear()
-
     def data(self, **overrides):
         return suggest_data(district=self.district, categories=self.categories, **overrides)
 
@@ -190,6 +183,20 @@ class SuggestPlaceTests(TestCase):
         assert Place.objects.count() == 1
         assert len(mail.outbox) == 1
 
+    def test_an_edited_suggestion_under_the_same_form_token_is_saved_too(self):
+        data = self.data()
+        edited = {**data, "name": "Neue Mühle Grünhausen"}
+        self.post(data=data)
+        self.post(data=edited)
+        self.post(data=edited)
+        names = set(Place.objects.values_list("name", flat=True))
+        assert names == {"Alte Mühle Grünhausen", "Neue Mühle Grünhausen"}
+        assert len(mail.outbox) == 2
+
+    def test_form_page_is_not_kept_by_the_browser(self):
+        for response in (self.client.get(self.url), self.client.post(self.url, {})):
+            assert "no-store" in response["Cache-Control"]
+
     def test_photos_are_stored_with_alt_text_and_credit(self):
         data = self.data(
             photo_1=upload(image_bytes("JPEG")),
@@ -248,6 +255,22 @@ class SuggestPlaceTests(TestCase):
         self.assertContains(response, "Bitte wählen Sie einen Landkreis aus der Liste aus.")
         assert Place.objects.count() == 0
 
+    def test_out_of_range_ids_are_an_invalid_choice_not_a_crash(self):
+        # SQLite cannot hold integers beyond 64 bits: looking one up must not raise OverflowError.
+        huge = "99999999999999999999999"
+        for field, message in [
+            ("categories", "Bitte wählen Sie Themen aus der Liste aus."),
+            ("district", "Bitte wählen Sie einen Landkreis aus der Liste aus."),
+        ]:
+            for value in [huge, f"-{huge}", "1e400", "abc"]:
+                with self.subTest(field=field, value=value):
+                    data = self.data()
+                    data[field] = value
+                    response = self.post(data=data)
+                    assert response.status_code == 200
+                    self.assertFormError(response.context["form"], field, message)
+        assert Place.objects.count() == 0
+
     def test_website_must_be_a_web_address(self):
         response = self.post(website="nicht eine adresse")
         self.assertContains(response, "Bitte geben Sie eine vollständige Adresse an")
@@ -257,6 +280,19 @@ class SuggestPlaceTests(TestCase):
         self.post()
         response = self.client.get(reverse("places:home"))
         self.assertNotContains(response, "Alte Mühle Grünhausen")
+
+
+class RetentionTextTests(TestCase):
+    """The consent hints name the retention period that purge_inquiries really applies."""
+
+    def test_hints_follow_the_retention_setting(self):
+        for months, text in [(6, "spätestens nach 6 Monaten"), (1, "spätestens nach 1 Monat")]:
+            with self.subTest(months=months), self.settings(KREATIVORTE_RETENTION_MONTHS=months):
+                for url in (reverse("places:contact"), reverse("places:suggest")):
+                    response = self.client.get(url)
+                    self.assertContains(response, text)
+                    self.assertNotContains(response, "1 Monaten")
+                    self.assertNotContains(response, "12 Monaten")
 
 
 class TeaserAndSlugTests(TestCase):
@@ -287,7 +323,6 @@ class SubmissionAdminTests(TestCase):
         cls.category = make_category()
 
     def setUp(self):
-        cache.clear()
         self.client.force_login(self.admin)
 
     def suggest(self):

@@ -8,7 +8,6 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db.models import F
 from django.test import TestCase, override_settings
@@ -29,9 +28,6 @@ class ContactFormTests(TestCase):
     def setUpTestData(cls):
         cls.url = reverse("places:contact")
         cls.place = make_place(name="Alte Dorfschule Testhausen", email="schule@example.org")
-
-    def setUp(self):
-        cache.clear()
 
     def post(self, url=None, **overrides):
         with self.captureOnCommitCallbacks(execute=True):
@@ -93,6 +89,28 @@ class ContactFormTests(TestCase):
         assert Inquiry.objects.count() == 1
         assert len(mail.outbox) == 1
 
+    def test_an_edited_message_under_the_same_form_token_is_saved_too(self):
+        # Back after the thank-you page can restore the form with its token; the visitor edits
+        # the message and sends it again. That is a new message, not a double submit.
+        data = contact_data()
+        edited = {**data, "message": "Nachtrag: Wir haben auch eine Scheune."}
+        with self.captureOnCommitCallbacks(execute=True):
+            first = self.client.post(self.url, data)
+            second = self.client.post(self.url, edited)
+            again = self.client.post(self.url, edited)
+        assert first.status_code == second.status_code == again.status_code == 302
+        assert sorted(Inquiry.objects.values_list("message", flat=True)) == sorted(
+            [data["message"], edited["message"]]
+        )
+        assert len(mail.outbox) == 2
+
+    def test_form_pages_are_not_kept_by_the_browser(self):
+        # A form restored from the back-forward cache would carry an already used token.
+        for url in (self.url, reverse("places:place-contact", args=[self.place.slug])):
+            for response in (self.client.get(url), self.client.post(url, {})):
+                with self.subTest(url=url, method=response.request["REQUEST_METHOD"]):
+                    assert "no-store" in response["Cache-Control"]
+
     def test_submit_inquiry_returns_the_first_row_on_a_racing_duplicate(self):
         token = Inquiry.objects.model._meta.get_field("token").to_python(
             "12345678123456781234567812345678"
@@ -133,6 +151,36 @@ class ContactFormTests(TestCase):
         assert "Gutshof Weitergabe" in forward.subject
         assert "alte Schule in unserem Dorf" in forward.body
 
+    def test_no_forwarding_without_consent_even_if_switched_on_later(self):
+        place = make_place(name="Gutshof Später", email="spaeter@example.org")
+        url = reverse("places:place-contact", args=[place.slug])
+        response = self.client.get(url)
+        self.assertNotContains(response, "weitergeleitet")
+        with override_settings(MAILERS=BROKEN_MAILERS), self.assertLogs("places.inquiries"):
+            self.post(url)
+        # An editor switches forwarding on before the failed notification is resent.
+        place.forward_inquiries = True
+        place.save()
+        call_command("resend_notifications", stdout=StringIO())
+        inquiry = Inquiry.objects.get()
+        assert inquiry.notification_status == NotificationStatus.SENT
+        assert inquiry.forwarded_at is None
+        assert [message.to for message in mail.outbox] == [EDITORS]
+
+    def test_forwarding_consented_to_is_delivered_on_resend(self):
+        place = make_place(name="Gutshof Zustimmung", email="hof@example.org")
+        place.forward_inquiries = True
+        place.save()
+        url = reverse("places:place-contact", args=[place.slug])
+        with override_settings(MAILERS=BROKEN_MAILERS), self.assertLogs("places.inquiries"):
+            self.post(url)
+        call_command("resend_notifications", stdout=StringIO())
+        inquiry = Inquiry.objects.get()
+        assert inquiry.forwarded_at is not None
+        assert sorted(message.to for message in mail.outbox) == sorted(
+            [EDITORS, ["hof@example.org"]]
+        )
+
     def test_contact_for_an_unpublished_entry_is_404(self):
         draft = make_place(status=Place.Status.DRAFT)
         submitted = make_place(status=Place.Status.SUBMITTED)
@@ -163,9 +211,6 @@ class ContactFormTests(TestCase):
 
 @override_settings(KREATIVORTE_EDITOR_EMAILS=EDITORS)
 class MailFailureTests(TestCase):
-    def setUp(self):
-        cache.clear()
-
     def submit_while_mail_is_down(self):
         with (
             override_settings(MAILERS=BROKEN_MAILERS),
@@ -317,7 +362,7 @@ class InquiryAdminTests(TestCase):
         response = self.client.get(reverse("admin:places_inquiry_change", args=[self.inquiry.pk]))
         self.assertContains(response, "Werkhof Adminhausen")
         self.assertContains(response, "mailto:paula@example.org")
-        for label in ["neu", "in Bearbeitung", "beantwortet", "Spam"]:
+        for label in ["neu", "in Bearbeitung", "beantwortet", "Spam", "Weiterleitung zugestimmt"]:
             self.assertContains(response, label)
 
     def test_status_actions(self):

@@ -1,18 +1,19 @@
 """Retention: `manage.py purge_inquiries` anonymises or deletes personal data after the period."""
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from places.inquiries import retention_cutoff
-from places.models import Inquiry, NotificationStatus, Place, PlaceSubmission
+from places.models import Inquiry, NotificationStatus, Place, PlaceSubmission, RateLimitEvent
 from tests.factories import make_place
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -99,6 +100,17 @@ class PurgeTests(TestCase):
         assert Place.objects.filter(pk=self.old_submission.place_id).exists()
         self.recent_submission.refresh_from_db()
         assert self.recent_submission.email == "einreicherin@example.org"
+
+    def test_rate_limit_hashes_left_after_the_last_submission_are_deleted(self):
+        window = timedelta(seconds=settings.KREATIVORTE_RATE_LIMIT_WINDOW)
+        expired = RateLimitEvent.objects.create(key_hash="a" * 64, created_at=NOW - window)
+        current = RateLimitEvent.objects.create(key_hash="b" * 64, created_at=NOW)
+        with time_machine.travel(NOW, tick=False):
+            assert "rate limit events deleted: 1" in purge("--dry-run")
+            assert RateLimitEvent.objects.count() == 2
+            purge()
+        assert list(RateLimitEvent.objects.all()) == [current]
+        assert not RateLimitEvent.objects.filter(pk=expired.pk).exists()
 
     def test_delete_option_deletes_old_inquiries(self):
         with time_machine.travel(NOW, tick=False):

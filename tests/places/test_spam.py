@@ -1,20 +1,29 @@
 """Spam defence: honeypot, minimum fill time, signed token, rate limit per client, privacy."""
 
+import json
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from unittest import mock, skipUnless
 
 import time_machine
 from django.conf import settings
 from django.core import mail
-from django.core.cache import cache, caches
-from django.core.cache.backends.db import DatabaseCache
-from django.db import connection
-from django.test import Client, RequestFactory, TestCase, override_settings
+from django.db import connection, connections
+from django.test import Client, RequestFactory, TestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 
-from places.forms import ContactForm, client_key
-from places.models import Inquiry, NotificationStatus, Place
+from places.forms import ContactForm
+from places.models import Inquiry, NotificationStatus, Place, RateLimitEvent
+from places.rate_limit import client_key
 from tests.factories import make_category, make_district
-from tests.places.inquiry_helpers import contact_data, form_token, suggest_data
+from tests.places.inquiry_helpers import (
+    contact_data,
+    form_token,
+    image_bytes,
+    suggest_data,
+    upload,
+)
 
 EDITORS = ["redaktion@example.org"]
 RATE_LIMIT_MESSAGE = "Von Ihrem Anschluss wurden in kurzer Zeit schon mehrere Formulare"
@@ -23,9 +32,6 @@ RATE_LIMIT_MESSAGE = "Von Ihrem Anschluss wurden in kurzer Zeit schon mehrere Fo
 @override_settings(KREATIVORTE_EDITOR_EMAILS=EDITORS)
 class BotTests(TestCase):
     url = reverse("places:contact")
-
-    def setUp(self):
-        cache.clear()
 
     def post(self, **overrides):
         with self.captureOnCommitCallbacks(execute=True):
@@ -104,9 +110,6 @@ class BotTests(TestCase):
 class RateLimitTests(TestCase):
     url = reverse("places:contact")
 
-    def setUp(self):
-        cache.clear()
-
     def post_from(self, address, **extra):
         with self.captureOnCommitCallbacks(execute=True):
             return self.client.post(self.url, contact_data(), REMOTE_ADDR=address, **extra)
@@ -132,6 +135,16 @@ class RateLimitTests(TestCase):
         with time_machine.travel(time.time() + settings.KREATIVORTE_RATE_LIMIT_WINDOW + 1):
             self.assertRedirects(self.post_from("198.51.100.7"), reverse("places:contact-thanks"))
         assert Inquiry.objects.count() == 6
+
+    def test_a_repeat_of_the_last_accepted_submission_is_thanked_not_refused(self):
+        data = contact_data()
+        for _ in range(4):
+            self.post_from("198.51.100.7")
+        for _ in range(2):  # the fifth, sent twice (a double click)
+            with self.captureOnCommitCallbacks(execute=True):
+                response = self.client.post(self.url, data, REMOTE_ADDR="198.51.100.7")
+            self.assertRedirects(response, reverse("places:contact-thanks"))
+        assert Inquiry.objects.count() == 5
 
     def test_invalid_forms_do_not_count(self):
         for _ in range(10):
@@ -163,24 +176,90 @@ class RateLimitTests(TestCase):
         other = self.post_from("10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9")
         self.assertRedirects(other, reverse("places:contact-thanks"))
 
-    def test_the_count_lives_in_the_shared_database_cache(self):
-        assert isinstance(caches["default"], DatabaseCache)
+    @override_settings(KREATIVORTE_RATE_LIMIT_WINDOW=600)
+    def test_the_window_is_the_configured_one(self):
+        start = time.time()
+        for _ in range(5):
+            self.post_from("198.51.100.7")
+        with time_machine.travel(start + 301):
+            assert self.post_from("198.51.100.7").status_code == 429
+        with time_machine.travel(start + 599):
+            assert self.post_from("198.51.100.7").status_code == 429
+        with time_machine.travel(start + 601):
+            self.assertRedirects(self.post_from("198.51.100.7"), reverse("places:contact-thanks"))
+        assert Inquiry.objects.count() == 6
+
+    def test_only_a_keyed_hash_and_the_time_are_stored_and_only_for_the_window(self):
+        start = time.time()
         self.post_from("198.51.100.7")
-        table = settings.CACHES["default"]["LOCATION"]
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT cache_key FROM {table}")  # noqa: S608
-            keys = [row[0] for row in cursor.fetchall()]
-        assert any("submissions" in key for key in keys)
-        assert not any("198.51.100.7" in key for key in keys)
+        self.post_from("203.0.113.9")
+        events = list(RateLimitEvent.objects.values_list("key_hash", flat=True))
+        assert len(events) == 2
+        assert not any("198.51.100.7" in key or "203.0.113.9" in key for key in events)
+        field_names = {field.name for field in RateLimitEvent._meta.get_fields()}
+        assert field_names == {"id", "key_hash", "created_at"}
+        # Whoever sends next, every event older than the window is deleted.
+        with time_machine.travel(start + settings.KREATIVORTE_RATE_LIMIT_WINDOW + 1):
+            self.post_from("192.0.2.1")
+        assert RateLimitEvent.objects.count() == 1
 
-    def test_a_broken_cache_lets_the_inquiry_through(self):
-        from unittest import mock
+    def test_over_the_limit_uploads_are_not_read_and_the_text_comes_back(self):
+        for _ in range(5):
+            self.post_from("198.51.100.7")
+        data = suggest_data(
+            district=make_district(),
+            categories=[make_category()],
+            photo_1=upload(image_bytes("JPEG")),
+            photo_1_alt="Die Mühle",
+            photo_credit="Foto: Jonas Beispiel",
+            rights_confirmed="on",
+        )
+        with mock.patch("places.images.clean_image") as clean_image:
+            response = self.client.post(reverse("places:suggest"), data, REMOTE_ADDR="198.51.100.7")
+        clean_image.assert_not_called()
+        self.assertContains(response, RATE_LIMIT_MESSAGE, status_code=429)
+        self.assertContains(response, 'value="Alte Mühle Grünhausen"', status_code=429)
+        self.assertContains(response, "Ich gehöre zur Gruppe.", status_code=429)
+        self.assertContains(
+            response, "Bitte wählen Sie Ihre Fotos noch einmal aus.", status_code=429
+        )
+        assert not Place.objects.exists()
+        assert RateLimitEvent.objects.count() == 5
 
+    def test_a_broken_rate_limit_store_lets_the_inquiry_through(self):
         with (
-            mock.patch("places.forms.cache.add", side_effect=RuntimeError("cache down")),
-            self.assertLogs("places.forms", "ERROR"),
+            mock.patch.object(
+                RateLimitEvent.objects, "create", side_effect=RuntimeError("store down")
+            ),
+            self.assertLogs("places.rate_limit", "ERROR"),
         ):
             self.assertRedirects(self.post_from("198.51.100.7"), reverse("places:contact-thanks"))
+
+
+@skipUnless(connection.vendor == "postgresql", "needs parallel connections to PostgreSQL")
+@override_settings(KREATIVORTE_EDITOR_EMAILS=EDITORS, KREATIVORTE_RATE_LIMIT=5)
+class ParallelRateLimitTests(TransactionTestCase):
+    """Several gunicorn workers at once: each request has its own database connection."""
+
+    def test_parallel_submissions_from_one_client_pass_at_most_the_limit(self):
+        clients = 20
+        barrier = threading.Barrier(clients, timeout=30)
+
+        def submit(_):
+            try:
+                data = contact_data()
+                barrier.wait()
+                response = Client().post(reverse("places:contact"), data, REMOTE_ADDR="192.0.2.77")
+                return response.status_code
+            finally:
+                connections.close_all()
+
+        with ThreadPoolExecutor(max_workers=clients) as pool:
+            statuses = list(pool.map(submit, range(clients)))
+        accepted = statuses.count(302)
+        assert accepted <= 5, statuses
+        assert statuses.count(429) == clients - accepted
+        assert Inquiry.objects.count() == accepted
 
 
 @override_settings(KREATIVORTE_EDITOR_EMAILS=EDITORS)
@@ -188,7 +267,6 @@ class CsrfTests(TestCase):
     """The test client skips CSRF checks unless asked; a real browser does not."""
 
     def setUp(self):
-        cache.clear()
         self.client = Client(enforce_csrf_checks=True)
 
     def test_forms_carry_a_csrf_token_and_posts_without_it_are_refused(self):
@@ -216,6 +294,15 @@ class PrivacyTests(TestCase):
         assert "198.51.100.7" not in key
         with override_settings(SECRET_KEY="a-different-secret-key-for-this-test-only"):
             assert client_key(request) != key
+
+    def test_privacy_page_describes_how_the_rate_limit_stores_the_hash(self):
+        pages = json.loads((settings.BASE_DIR / "fixtures" / "flatpages.json").read_text())
+        privacy = next(page for page in pages if page["url"] == "/datenschutz/")["content"]
+        assert "Zwischenspeicher" not in privacy
+        minutes = settings.KREATIVORTE_RATE_LIMIT_WINDOW // 60
+        assert "mit dem Zeitpunkt des Absendens in unserer Datenbank" in privacy
+        assert f"in den letzten {minutes} Minuten" in privacy
+        assert "spätestens bei der täglichen Bereinigung" in privacy
 
     def test_inquiries_store_no_address(self):
         field_names = {field.name for field in Inquiry._meta.get_fields()}
