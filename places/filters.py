@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, OuterRef
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -21,11 +22,14 @@ from .search import search_places
 
 SEEKING_ANY = "alle"
 SEARCH_MAX_LENGTH = 200
+# Features are combined with AND: more ticks than this never describe a real entry.
+MAX_SELECTED_FEATURES = 20
 INVALID_CHOICE = _("Diese Auswahl gibt es nicht (mehr). Der Filter wurde nicht angewendet.")
 
 
 class SortChoices:
-    RELEVANCE = ""
+    """The explicit orders; without one the list is ordered by relevance (or name)."""
+
     NAME = "name"
     NEWEST = "neu"
 
@@ -40,6 +44,27 @@ def district_sort_key(name):
 def _choice_filter(**kwargs):
     kwargs.setdefault("error_messages", {"invalid_choice": INVALID_CHOICE})
     return django_filters.ChoiceFilter(**kwargs)
+
+
+class DistinctMultipleChoiceField(django_filters.fields.MultipleChoiceField):
+    """Each value once, in the order first given, and at most ``max_choices`` of them: a value
+    repeated a thousand times in the query string is still one value."""
+
+    def __init__(self, *args, max_choices, **kwargs):
+        self.max_choices = max_choices
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        return list(dict.fromkeys(super().to_python(value)))
+
+    def validate(self, value):
+        super().validate(value)
+        if len(value) > self.max_choices:
+            raise ValidationError(self.error_messages["max_choices"], code="max_choices")
+
+
+class DistinctMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
+    field_class = DistinctMultipleChoiceField
 
 
 @dataclass(frozen=True)
@@ -74,11 +99,16 @@ class PlaceFilter(django_filters.FilterSet):
         field_name="district__slug",
         empty_label=_("Alle Regionen"),
     )
-    merkmal = django_filters.MultipleChoiceFilter(
+    merkmal = DistinctMultipleChoiceFilter(
         label=_("Merkmale"),
         method="filter_features",
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": INVALID_CHOICE},
+        max_choices=MAX_SELECTED_FEATURES,
+        error_messages={
+            "invalid_choice": INVALID_CHOICE,
+            "max_choices": _("Bitte höchstens %(limit)d Merkmale auswählen.")
+            % {"limit": MAX_SELECTED_FEATURES},
+        },
     )
     stand = _choice_filter(
         label=_("Stand"), field_name="stage", choices=Stage.choices, empty_label=_("Alle")
@@ -128,17 +158,20 @@ class PlaceFilter(django_filters.FilterSet):
         return queryset.filter(Exists(through.filter(category__slug=value)))
 
     def filter_features(self, queryset, name, values):
-        """Entries with every selected feature: each tick narrows the list."""
-        through = Place.features.through.objects.filter(place=OuterRef("pk"))
-        for value in values:
-            queryset = queryset.filter(Exists(through.filter(feature__slug=value)))
-        return queryset
+        """Entries with every selected feature: each tick narrows the list. One subquery
+        however many features are ticked: those having as many of them as were asked for."""
+        slugs = set(values)
+        with_all = (
+            Place.features.through.objects.filter(feature__slug__in=slugs)
+            .values("place_id")
+            .annotate(matched=Count("feature_id", distinct=True))
+            .filter(matched=len(slugs))
+            .values("place_id")
+        )
+        return queryset.filter(pk__in=with_all)
 
     def filter_seeking(self, queryset, name, value):
-        through = Place.needs.through.objects.filter(place=OuterRef("pk"))
-        if value != SEEKING_ANY:
-            through = through.filter(need__slug=value)
-        return queryset.filter(Exists(through))
+        return queryset.seeking(None if value == SEEKING_ANY else value)
 
     def filter_noop(self, queryset, name, value):
         return queryset

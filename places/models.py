@@ -8,7 +8,7 @@ from django.core.validators import (
     URLValidator,
 )
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
@@ -173,9 +173,21 @@ class Need(models.Model):
         return self.name
 
 
+def published_condition(path=""):
+    """The one rule for "public", as a condition; ``path`` leads from another model to the
+    entry, e.g. ``"places__"``."""
+    return Q(**{f"{path}status": Status.PUBLISHED})
+
+
+def published_count(relation="places"):
+    """Published entries per vocabulary row (category, district, need), for "Wohnen/Bauen (4)"
+    style links: ``Category.objects.annotate(entry_count=published_count())``."""
+    return Count(relation, filter=published_condition(f"{relation}__"))
+
+
 class PlaceQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Status.PUBLISHED)
+        return self.filter(published_condition())
 
     def with_cards(self):
         """Everything a card needs, in a constant number of queries."""
@@ -183,6 +195,48 @@ class PlaceQuerySet(models.QuerySet):
 
     def with_details(self):
         return self.with_cards().prefetch_related("features")
+
+    def _seeks(self, need_slug=None):
+        """EXISTS: the entry is looking for people, of any kind or of the given group. An EXISTS,
+        not a join, so an entry seeking several groups stays one row."""
+        needs = self.model.needs.through.objects.filter(place=OuterRef("pk"))
+        if need_slug is not None:
+            needs = needs.filter(need__slug=need_slug)
+        return Exists(needs)
+
+    def seeking(self, need_slug=None):
+        """Entries looking for people ("Mitmachen"): for anyone, or for the group with this slug."""
+        return self.filter(self._seeks(need_slug))
+
+    def with_seeking(self):
+        """Annotate ``seeking``: whether the entry is looking for people of any kind."""
+        return self.annotate(seeking=self._seeks())
+
+    def counts(self):
+        """``{"total": …, "seeking": …}``: the entries, and those looking for people, in one
+        query."""
+        return self.aggregate(total=Count("pk"), seeking=Count("pk", filter=Q(self._seeks())))
+
+    def related_to(self, place):
+        """Entries in the same district as ``place`` or sharing a category, closest first.
+        Uses ``place.categories``, so a prefetched entry costs no extra query."""
+        category_ids = [category.pk for category in place.categories.all()]
+        shares_category = Exists(
+            self.model.categories.through.objects.filter(
+                place=OuterRef("pk"), category_id__in=category_ids
+            )
+        )
+        return (
+            self.exclude(pk=place.pk)
+            .annotate(
+                shares_category=shares_category,
+                same_district=ExpressionWrapper(
+                    Q(district=place.district_id), output_field=BooleanField()
+                ),
+            )
+            .filter(Q(same_district=True) | Q(shares_category=True))
+            .order_by("-same_district", "-shares_category", "-published_at", "name")
+        )
 
 
 class Place(models.Model):
@@ -396,6 +450,11 @@ class Place(models.Model):
         return self.status == self.Status.PUBLISHED
 
     @property
+    def accepts_forwarded_inquiries(self):
+        """Whether the contact form offers to forward an inquiry to the operators."""
+        return bool(self.forward_inquiries and self.email and self.is_published)
+
+    @property
     def has_coordinates(self):
         return self.latitude is not None and self.longitude is not None
 
@@ -406,6 +465,42 @@ class Place(models.Model):
     @property
     def description_paragraphs(self):
         return [part.strip() for part in self.description.split("\n\n") if part.strip()]
+
+    # What the Steckbrief sections show: a section appears only when it has something to say.
+
+    @property
+    def has_object_facts(self):
+        """Anything for "Das Objekt": former use, years, areas, workspaces or beds."""
+        return bool(
+            self.former_use
+            or self.building_year
+            or self.active_since
+            or self.plot_area
+            or self.usable_area
+            or self.workspaces
+            or self.beds
+        )
+
+    @property
+    def has_people_facts(self):
+        return bool(self.operator or self.contact_person)
+
+    @property
+    def has_offer(self):
+        """Features or opening information; reads the prefetched features."""
+        return bool(self.opening_info or self.features.all())
+
+    @property
+    def step_free_known(self):
+        return self.step_free != StepFree.UNKNOWN
+
+    @property
+    def has_accessibility_facts(self):
+        return self.step_free_known or bool(self.accessibility_notes)
+
+    @property
+    def has_links(self):
+        return bool(self.website or self.social_link_list)
 
 
 class PlaceImage(models.Model):
@@ -446,6 +541,13 @@ class PlaceImage(models.Model):
 
     def __str__(self):
         return self.alt_text
+
+    @property
+    def credit_line(self):
+        """The credit as shown under a photo: "Foto: …", unless the credit already says so."""
+        if self.credit.casefold().startswith("foto"):
+            return self.credit
+        return f"{_('Foto:')} {self.credit}"
 
     @property
     def srcset(self):
@@ -582,6 +684,15 @@ class Inquiry(NotifiedSubmission):
     editor_note = models.TextField(
         _("Notiz der Redaktion"), blank=True, help_text=_("Nur für die Redaktion sichtbar.")
     )
+    forward_consented = models.BooleanField(
+        _("Weiterleitung zugestimmt"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Das Formular bot beim Absenden die Weiterleitung an die Betreiber des Eintrags an, "
+            "und die Person hat zugestimmt. Nur dann wird weitergeleitet."
+        ),
+    )
     forwarded_at = models.DateTimeField(
         _("An den Eintrag weitergeleitet am"), null=True, blank=True, editable=False
     )
@@ -637,3 +748,36 @@ class PlaceSubmission(NotifiedSubmission):
 
     def __str__(self):
         return _("Vorschlag „%(place)s“") % {"place": self.place}
+
+
+class RateLimitEventQuerySet(models.QuerySet):
+    def recent(self, key_hash, *, since):
+        """One client's events after ``since``, the start of the rate limit window."""
+        return self.filter(key_hash=key_hash, created_at__gt=since)
+
+    def expired(self, *, window_start):
+        return self.filter(created_at__lte=window_start)
+
+
+class RateLimitEvent(models.Model):
+    """One accepted form submission, for the rate limit that all workers share.
+
+    Only a keyed hash of the client's address is stored, never the address; rows older than
+    KREATIVORTE_RATE_LIMIT_WINDOW are deleted (see places/rate_limit.py).
+    """
+
+    key_hash = models.CharField(_("Schlüssel-Hash des Absenders"), max_length=64)
+    created_at = models.DateTimeField(_("Abgeschickt am"), default=timezone.now)
+
+    objects = RateLimitEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Formularversand (Ratenbegrenzung)")
+        verbose_name_plural = _("Formularversände (Ratenbegrenzung)")
+        indexes = [
+            models.Index(fields=["key_hash", "created_at"], name="ratelimit_key_created_idx"),
+            models.Index(fields=["created_at"], name="ratelimit_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.key_hash[:12]}… {self.created_at:%Y-%m-%d %H:%M:%S}"

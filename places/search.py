@@ -5,15 +5,17 @@ document vector that a GIN expression index (migration 0002) covers. SQLite, use
 development and small installations, gets a simpler fallback: substring matching on text that
 is folded to lower case and ASCII umlaut spellings (ä → ae, ß → ss) inside the SQL query.
 
-Both engines share the same rules: the query is split into words; every word must appear in
-the name, teaser, description, locality, Ortsteil, former use or in the name of one of the
-entry's features; "Künstler" and "kuenstler" are the same word.
+Both engines share the same rules: the query is split into words; German stop words ("die",
+"auf", "für") are left out; every other word must appear in the name, teaser, description,
+locality, Ortsteil, former use or in the name of one of the entry's features; "Künstler" and
+"kuenstler" are the same word; a hyphenated word matches written together or in its parts
+("Co-Working" finds "Coworking" and "Co-Working"). A query of stop words only matches nothing.
 """
 
 import re
 import unicodedata
 from functools import reduce
-from operator import or_
+from operator import and_, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
@@ -32,12 +34,27 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Lower, Replace
+from django.db.models.lookups import Exact
 
 from .models import Feature, Place
 
 SEARCH_CONFIG = "german"
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 40
+MAX_TERM_PARTS = 4
+
+# Little words people type into a search box ("die schule", "Künstler in Kalbe") that say
+# nothing about an entry. Both engines leave them out, so such phrases find the same entries
+# on SQLite and PostgreSQL. PostgreSQL's German configuration ignores more words than these;
+# its query for such a word is empty, and an empty word is not required to match (see
+# ``_search_postgres``).
+_STOP_WORD_TEXT = """
+    der die das den dem des ein eine einen einem einer eines
+    und oder aber auch als wie was wo mit ohne für von vom zu zum zur
+    in im ins an am auf aus bei nach über unter vor durch um bis
+    ich du er sie es wir ihr mein meine sich ist sind war nicht noch
+"""
+GERMAN_STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
 
 # Lower case first, so each umlaut needs one entry here; SQLite's LOWER() only knows ASCII,
 # which is why the SQL side below replaces both cases before lowering.
@@ -64,21 +81,47 @@ def fold(text):
     return "".join(UMLAUT_TO_ASCII.get(char, char) for char in text.lower())
 
 
+_FOLDED_STOP_WORDS = frozenset(fold(word) for word in GERMAN_STOP_WORDS)
+
+
+def is_stop_word(word):
+    return fold(word) in _FOLDED_STOP_WORDS
+
+
 def search_terms(query):
-    """The words of a query: letters and digits only, so no operator of any engine survives.
+    """The words of a query: letters and digits only, so no operator of any engine survives;
+    a hyphenated word stays one term ("co-working"), stop words are left out.
 
     NFC first: a "ü" typed as "u" plus a combining diaeresis is one letter, not a word break.
     """
     query = unicodedata.normalize("NFC", query).lower().replace("_", " ")
-    words = re.findall(r"\w+", query)
-    unique = dict.fromkeys(word[:MAX_TERM_LENGTH] for word in words)
-    return list(unique)[:MAX_TERMS]
+    terms = []
+    for word in re.findall(r"\w+(?:-\w+)*", query):
+        parts = [part[:MAX_TERM_LENGTH] for part in word.split("-")[:MAX_TERM_PARTS]]
+        term = "-".join(parts)
+        if term_alternatives(term):
+            terms.append(term)
+    return list(dict.fromkeys(terms))[:MAX_TERMS]
+
+
+def term_alternatives(term):
+    """The ways a term can match, each a list of words that must all appear; stop words are
+    left out. "schule" → [["schule"]], "co-working" → [["coworking"], ["co", "working"]],
+    "die" → []."""
+    parts = term.split("-")
+    whole = "".join(parts)
+    alternatives = [] if is_stop_word(whole) else [[whole]]
+    if len(parts) > 1:
+        kept = [part for part in parts if not is_stop_word(part)]
+        if kept:
+            alternatives.append(kept)
+    return alternatives
 
 
 def search_places(queryset, query):
     """Entries in ``queryset`` matching every word of ``query``, annotated with ``search_rank``.
 
-    A query without any word (only punctuation, say) matches nothing.
+    A query without any word (only punctuation or stop words, say) matches nothing.
     """
     terms = search_terms(query)
     if not terms:
@@ -98,9 +141,15 @@ def _spellings(term):
 
 
 def _tsquery(term):
-    # Prefix matching (":*") lets "künstler" find the compound "Künstlerstadt"; the terms
+    # Prefix matching (":*") lets "künstler" find the compound "Künstlerstadt"; the words
     # contain only word characters, so the raw syntax cannot be broken from outside.
-    raw = " | ".join(f"{spelling}:*" for spelling in _spellings(term))
+    def prefixes(word):
+        return "(" + " | ".join(f"{spelling}:*" for spelling in _spellings(word)) + ")"
+
+    raw = " | ".join(
+        "(" + " & ".join(prefixes(word) for word in words) + ")"
+        for words in term_alternatives(term)
+    )
     return SearchQuery(f"({raw})", search_type="raw", config=SEARCH_CONFIG)
 
 
@@ -111,7 +160,7 @@ def _search_postgres(queryset, terms):
     for index, term_query in enumerate(term_queries):
         # "vector @@ query OR id IN (...)": PostgreSQL answers this with a BitmapOr over the
         # GIN index and the primary key; an EXISTS in the OR would force a sequential scan.
-        condition = Q(search_document=term_query)
+        condition = Q(search_document=term_query) | Q(Exact(_lexeme_count(term_query), 0))
         if feature_hits[index]:
             condition |= Q(pk__in=sorted(feature_hits[index]))
         queryset = queryset.filter(condition)
@@ -119,6 +168,11 @@ def _search_postgres(queryset, terms):
     for term_query in term_queries[1:]:
         combined &= term_query
     return queryset.annotate(search_rank=SearchRank(F("search_document"), combined))
+
+
+def _lexeme_count(term_query):
+    """How many words PostgreSQL keeps of a term's query: 0 for one of its own stop words."""
+    return Func(term_query, function="numnode", output_field=IntegerField())
 
 
 def _feature_hits(term_queries):
@@ -145,6 +199,17 @@ def _feature_hits(term_queries):
     return hits
 
 
+def _contains_term(field, term):
+    """``field`` (folded text) contains the term in one of its alternatives."""
+    return reduce(
+        or_,
+        [
+            reduce(and_, [Q(**{f"{field}__contains": fold(word)}) for word in words])
+            for words in term_alternatives(term)
+        ],
+    )
+
+
 def _folded_sql(expression):
     for original, replacement in _SQL_FOLDS:
         expression = Replace(
@@ -169,16 +234,15 @@ def _search_fallback(queryset, terms):
     queryset = queryset.annotate(search_text=_folded_sql(text), search_name=_folded_sql(F("name")))
     rank = Value(1)
     for term in terms:
-        folded = fold(term)
         in_features = Exists(
-            Feature.objects.annotate(search_text=_folded_sql(F("name"))).filter(
-                places=OuterRef("pk"), search_text__contains=folded
-            )
+            Feature.objects.annotate(search_text=_folded_sql(F("name")))
+            .filter(places=OuterRef("pk"))
+            .filter(_contains_term("search_text", term))
         )
-        queryset = queryset.filter(Q(search_text__contains=folded) | in_features)
+        queryset = queryset.filter(_contains_term("search_text", term) | in_features)
         # A word in the name counts more than one further down the text.
         rank = rank + Case(
-            When(search_name__contains=folded, then=Value(2)),
+            When(_contains_term("search_name", term), then=Value(2)),
             default=Value(0),
             output_field=IntegerField(),
         )

@@ -1,16 +1,8 @@
-from django.db.models import (
-    BooleanField,
-    Count,
-    Exists,
-    ExpressionWrapper,
-    OuterRef,
-    Prefetch,
-    Q,
-)
+from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -18,14 +10,9 @@ from django_filters.views import FilterView
 from . import geo, inquiries, open_data
 from .filters import PlaceFilter
 from .forms import ContactForm, SuggestPlaceForm
-from .models import Category, District, Need, Place
+from .models import Category, District, Need, Place, published_count
 
 OPEN_DATA_CACHE = cache_control(public=True, max_age=300)
-
-
-def published_count():
-    """Count of published entries per vocabulary row, for "Wohnen/Bauen (4)" style links."""
-    return Count("places", filter=Q(places__status=Place.Status.PUBLISHED))
 
 
 class HomeView(TemplateView):
@@ -34,8 +21,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         published = Place.objects.published()
-        seeking = Exists(Place.needs.through.objects.filter(place=OuterRef("pk")))
-        totals = published.aggregate(total=Count("pk"), seeking=Count("pk", filter=Q(seeking)))
+        totals = published.counts()
         return super().get_context_data(
             **kwargs,
             # Aggregating queries ignore Meta.ordering, so each one orders explicitly.
@@ -77,6 +63,8 @@ class PlaceListView(FilterView):
         query = self.filterset.cleaned_query()
         query.pop("sortierung", None)
         context["data_query"] = f"?{query.urlencode()}" if query else ""
+        # The header marks "Mitmachen" for the list of entries seeking people.
+        context["nav_current"] = "join" if "sucht" in query else "place-list"
         return context
 
 
@@ -94,29 +82,7 @@ class PlaceDetailView(DetailView):
         return super().get_context_data(
             **kwargs,
             distances=geo.city_distances(place.latitude, place.longitude),
-            related=self.related_places(place),
-        )
-
-    def related_places(self, place):
-        """A few published entries in the same district or sharing a category, closest first."""
-        category_ids = [category.pk for category in place.categories.all()]
-        shares_category = Exists(
-            Place.categories.through.objects.filter(
-                place=OuterRef("pk"), category_id__in=category_ids
-            )
-        )
-        return (
-            Place.objects.published()
-            .exclude(pk=place.pk)
-            .annotate(
-                shares_category=shares_category,
-                same_district=ExpressionWrapper(
-                    Q(district=place.district_id), output_field=BooleanField()
-                ),
-            )
-            .filter(Q(same_district=True) | Q(shares_category=True))
-            .order_by("-same_district", "-shares_category", "-published_at", "name")
-            .with_cards()[: self.related_count]
+            related=Place.objects.published().related_to(place).with_cards()[: self.related_count],
         )
 
 
@@ -144,7 +110,7 @@ def place_geojson(request):
         Place.objects.published()
         .filter(latitude__isnull=False, longitude__isnull=False)
         .only(*open_data.GEOJSON_FIELDS)
-        .annotate(seeking=Exists(Place.needs.through.objects.filter(place=OuterRef("pk"))))
+        .with_seeking()
         .prefetch_related(Prefetch("categories", queryset=Category.objects.only("name", "slug")))
     )
     filterset, places = _filtered_places(request, queryset)
@@ -179,31 +145,48 @@ def place_csv(request):
 
 
 # Inquiries: contact form, per-entry contact form, "Ort vorschlagen". Each form posts, saves
-# (or, for a duplicate or a suspected bot, answers just the same) and redirects to a thank-you
-# page; an over-eager client gets the form back with its input and a message.
+# (or, for a repeat or a suspected bot, answers just the same) and redirects to a thank-you
+# page; an over-eager client gets the form back with its input and a message. Form pages are
+# never stored by the browser: one restored with Back would carry a used form token.
+
+
+def _form_data(request):
+    """The data and files of a POST; nothing, so the form is unbound, for a GET."""
+    return (request.POST, request.FILES) if request.method == "POST" else ()
+
+
+def _form_page(request, form, template, thanks, **context):
+    """Show the form or handle its POST: a repeat is thanked again; a client over the rate limit
+    gets the form back unvalidated (429); a valid form is counted, saved and redirected."""
+    context["form"] = form
+    if not form.is_bound:
+        return render(request, template, context)
+    if inquiries.already_received(form.submission_key):
+        return redirect(thanks)
+    if form.over_rate_limit(request):
+        return render(request, template, context, status=429)
+    if not form.is_valid():
+        return render(request, template, context)
+    if not form.check_rate_limit(request):
+        return render(request, template, context, status=429)
+    form.submit()
+    return redirect(thanks)
 
 
 def _contact(request, place=None):
-    template = "places/contact_form.html"
-    if request.method != "POST":
-        return render(request, template, {"form": ContactForm(place=place), "place": place})
-    form = ContactForm(request.POST, place=place)
-    if not form.is_valid():
-        return render(request, template, {"form": form, "place": place})
-    if not inquiries.already_received(form.token):
-        if not form.check_rate_limit(request):
-            return render(request, template, {"form": form, "place": place}, status=429)
-        inquiries.submit_inquiry(
-            token=form.token, place=place, data=form.cleaned_data, spam=form.is_suspected_bot
-        )
-    return redirect("places:contact-thanks")
+    form = ContactForm(*_form_data(request), place=place)
+    return _form_page(
+        request, form, "places/contact_form.html", "places:contact-thanks", place=place
+    )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def contact(request):
     return _contact(request)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def place_contact(request, slug):
     return _contact(request, get_object_or_404(Place.objects.published(), slug=slug))
@@ -214,36 +197,11 @@ def contact_thanks(request):
     return render(request, "places/contact_thanks.html")
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def suggest_place(request):
-    template = "places/suggest_form.html"
-    if request.method != "POST":
-        return render(request, template, {"form": SuggestPlaceForm()})
-    form = SuggestPlaceForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return render(request, template, {"form": form})
-    if not inquiries.already_received(form.token):
-        if not form.check_rate_limit(request):
-            return render(request, template, {"form": form}, status=429)
-        data = form.cleaned_data
-        if form.is_suspected_bot:
-            inquiries.submit_spam_suggestion(token=form.token, data=data)
-        else:
-            inquiries.submit_suggestion(
-                token=form.token,
-                place=form.instance,
-                categories=data["categories"],
-                submitter={
-                    "name": data["submitter_name"],
-                    "email": data["submitter_email"],
-                    "phone": data["submitter_phone"],
-                    "note": data["note"],
-                    "rights_confirmed": data["rights_confirmed"],
-                },
-                photos=form.photos,
-                photo_credit=data["photo_credit"],
-            )
-    return redirect("places:suggest-thanks")
+    form = SuggestPlaceForm(*_form_data(request))
+    return _form_page(request, form, "places/suggest_form.html", "places:suggest-thanks")
 
 
 @require_safe

@@ -30,6 +30,16 @@ def list_url(**params):
 
 
 @register.simple_tag(takes_context=True)
+def current_nav(context):
+    """Which main navigation entry the page belongs to: what the view says (the list tells
+    "Mitmachen" from "Orte entdecken" by its filters), else the name of the URL."""
+    if context.get("nav_current"):
+        return context["nav_current"]
+    match = getattr(context.get("request"), "resolver_match", None)
+    return match.url_name if match else ""
+
+
+@register.simple_tag(takes_context=True)
 def absolute_url(context, path):
     return context["request"].build_absolute_uri(path)
 

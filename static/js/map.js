@@ -51,10 +51,24 @@
     return leafletPromise;
   }
 
-  function escapeHtml(text) {
-    var element = document.createElement("span");
-    element.textContent = text;
-    return element.innerHTML;
+  /*
+   * Leaflet takes the attribution as HTML. Build it as elements, with the settings as text and
+   * as an attribute value, and let the browser serialise it: quotes and angle brackets in them
+   * come out escaped. Only http(s) addresses become a link.
+   */
+  function attributionHtml(text, url) {
+    var wrapper = document.createElement("span");
+    var target = wrapper;
+    if (url) {
+      var link = document.createElement("a");
+      link.setAttribute("href", url);
+      if (link.protocol === "https:" || link.protocol === "http:") {
+        wrapper.appendChild(link);
+        target = link;
+      }
+    }
+    target.textContent = text;
+    return wrapper.innerHTML;
   }
 
   function safeClass(slug) {
@@ -116,8 +130,10 @@
   function draw(container, L) {
     var canvas = container.querySelector("[data-map-canvas]");
     var map = L.map(canvas, { scrollWheelZoom: false });
-    var attribution = "<a href=\"" + escapeHtml(container.dataset.attributionUrl || "") + "\">" +
-      escapeHtml(container.dataset.attribution || "") + "</a>";
+    var attribution = attributionHtml(
+      container.dataset.attribution || "",
+      container.dataset.attributionUrl || ""
+    );
     L.tileLayer(container.dataset.tileUrl, { attribution: attribution, maxZoom: 18 }).addTo(map);
     var markers = L.featureGroup().addTo(map);
     container.leafletMap = map;

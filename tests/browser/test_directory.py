@@ -144,3 +144,33 @@ def test_phone_layout_collapses_the_filters(live_server, browser, directory):
         assert page.get_by_role("button", name="Filter anwenden").is_visible()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "href"),
+    [
+        (
+            'https://example.org/copyright" data-injected="1',
+            'https://example.org/copyright" data-injected="1',
+        ),
+        ("javascript:alert(1)", None),
+    ],
+)
+def test_map_attribution_is_text_and_a_safe_link(
+    live_server, page, directory, local_tiles, settings, url, href
+):
+    """Settings end up in the attribution as text and an attribute, never as markup."""
+    settings.KREATIVORTE_MAP_ATTRIBUTION = "<b data-injected>© Beispiel</b>"
+    settings.KREATIVORTE_MAP_ATTRIBUTION_URL = url
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("button", name="Karte anzeigen").click()
+    page.locator(".leaflet-marker-icon").first.wait_for()
+
+    attribution = page.locator(".leaflet-control-attribution")
+    assert "<b data-injected>© Beispiel</b>" in attribution.inner_text()
+    assert page.locator("[data-injected]").count() == 0
+    links = attribution.get_by_role("link", name="<b data-injected>© Beispiel</b>")
+    if href is None:
+        assert links.count() == 0
+    else:
+        assert links.get_attribute("href") == href

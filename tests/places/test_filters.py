@@ -1,10 +1,12 @@
 from datetime import timedelta
 
+from django.db import connection
 from django.http import QueryDict
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from places.filters import PlaceFilter
+from places.filters import MAX_SELECTED_FEATURES, PlaceFilter
 from places.models import District, Place
 from tests.factories import (
     make_category,
@@ -161,3 +163,76 @@ class PlaceFilterTests(TestCase):
         filterset = run("kategorie=nope&stand=idee&sortierung=neu&utm_source=x")
         assert [chip.label for chip in filterset.active_filters()] == ["Stand"]
         assert filterset.cleaned_query().urlencode() == "stand=idee&sortierung=neu"
+
+
+class RepeatedValueTests(TestCase):
+    """A value repeated in the query string is one condition, not one subquery per repeat."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.coworking = make_feature(name="Coworking", slug="coworking")
+        cls.beds = make_feature(name="Übernachtung", slug="uebernachtung")
+        cls.garden = make_feature(name="Garten", slug="garten")
+        cls.both = make_place(name="Alte Schule", features=[cls.coworking, cls.beds])
+        cls.one = make_place(name="Baugruppe Hof", features=[cls.coworking, cls.garden])
+        make_place(name="Chor im Dorf", features=[cls.beds])
+        cls.through_table = Place.features.through._meta.db_table
+
+    def filtered_sql(self, filterset):
+        """The names found and the SQL of the one query that found them."""
+        with CaptureQueriesContext(connection) as queries:
+            found = names(filterset)
+        (query,) = queries.captured_queries
+        return found, query["sql"]
+
+    def test_a_feature_repeated_a_thousand_times_is_one_condition(self):
+        filterset = run("&".join(["merkmal=coworking"] * 1000))
+        assert filterset.is_valid(), filterset.errors
+        assert filterset.form.cleaned_data["merkmal"] == ["coworking"]
+        found, sql = self.filtered_sql(filterset)
+        assert found == ["Alte Schule", "Baugruppe Hof"]
+        assert sql.count(self.through_table) == 1
+
+    def test_several_features_repeated_still_need_all_of_them_in_one_subquery(self):
+        filterset = run("&".join(["merkmal=coworking&merkmal=uebernachtung"] * 500))
+        assert filterset.is_valid(), filterset.errors
+        assert filterset.form.cleaned_data["merkmal"] == ["coworking", "uebernachtung"]
+        found, sql = self.filtered_sql(filterset)
+        assert found == ["Alte Schule"]
+        assert sql.count(self.through_table) == 1
+        assert names(run("merkmal=coworking&merkmal=garten&merkmal=coworking")) == ["Baugruppe Hof"]
+        assert names(run("merkmal=garten&merkmal=uebernachtung")) == []
+
+    def test_the_sql_does_not_grow_with_the_number_of_features(self):
+        _, one = self.filtered_sql(run("merkmal=coworking"))
+        _, three = self.filtered_sql(run("merkmal=coworking&merkmal=uebernachtung&merkmal=garten"))
+        assert three.count(self.through_table) == one.count(self.through_table) == 1
+
+    def test_repeats_give_one_chip_and_a_clean_query_without_repeats(self):
+        filterset = run("&".join(["merkmal=coworking&merkmal=uebernachtung"] * 50))
+        assert [chip.value for chip in filterset.active_filters()] == ["Coworking", "Übernachtung"]
+        assert filterset.cleaned_query().urlencode() == "merkmal=coworking&merkmal=uebernachtung"
+
+    def test_unknown_feature_among_repeats_is_refused(self):
+        filterset = run("&".join(["merkmal=coworking"] * 10 + ["merkmal=gibt-es-nicht"]))
+        assert not filterset.is_valid()
+        assert set(filterset.errors) == {"merkmal"}
+
+    def test_more_distinct_features_than_the_cap_are_refused(self):
+        for number in range(MAX_SELECTED_FEATURES):
+            make_feature(name=f"Merkmal {number}", slug=f"merkmal-{number}")
+        too_many = [f"merkmal=merkmal-{n}" for n in range(MAX_SELECTED_FEATURES)]
+        filterset = run("&".join(["merkmal=coworking", *too_many]))
+        assert not filterset.is_valid()
+        assert filterset.errors["merkmal"] == [
+            f"Bitte höchstens {MAX_SELECTED_FEATURES} Merkmale auswählen."
+        ]
+        assert run("&".join(too_many)).is_valid()
+
+    def test_single_value_filters_use_one_value_however_often_repeated(self):
+        query = "&".join(["kategorie=quatsch", "stand=idee"] * 400 + ["stand=realisiert"])
+        filterset = run(query)
+        assert not filterset.is_valid()
+        assert filterset.form.cleaned_data["stand"] == "realisiert"
+        assert set(filterset.errors) == {"kategorie"}
+        assert names(filterset) == ["Alte Schule", "Baugruppe Hof", "Chor im Dorf"]

@@ -6,8 +6,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import TestCase
 
-from places.models import Place
-from tests.factories import make_district, make_place
+from places.models import Category, Need, Place, published_count
+from tests.factories import (
+    make_category,
+    make_district,
+    make_feature,
+    make_image,
+    make_need,
+    make_place,
+)
 
 
 class PlaceValidationTests(TestCase):
@@ -122,3 +129,125 @@ class PlaceQuerySetTests(TestCase):
     def test_description_paragraphs(self):
         place = make_place(description="Eins.\n\n\nZwei.\n\n ")
         assert place.description_paragraphs == ["Eins.", "Zwei."]
+
+
+class PlaceQuerySetVocabularyTests(TestCase):
+    """The query vocabulary the views share: seeking, related entries, published counts."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.living = make_category(name="Wohnen/Bauen")
+        cls.work = make_category(name="Arbeiten/Wirtschaft")
+        cls.altmark = make_district(name="Altmarkkreis Salzwedel")
+        cls.flatmates = make_need(name="Mitbewohner:innen", slug="mitbewohner")
+        cls.helpers = make_need(name="Handwerker:innen", slug="handwerker")
+        cls.place = make_place(name="Alte Schule", categories=[cls.living], district=cls.altmark)
+        cls.neighbour = make_place(
+            name="Nachbarhof", categories=[cls.work], district=cls.altmark, needs=[cls.helpers]
+        )
+        cls.sibling = make_place(
+            name="Baugruppe Süd", categories=[cls.living, cls.work], needs=[cls.flatmates]
+        )
+        cls.both = make_place(
+            name="Baugruppe Nord",
+            categories=[cls.living],
+            district=cls.altmark,
+            needs=[cls.flatmates, cls.helpers],
+        )
+        cls.stranger = make_place(name="Ganz woanders", categories=[cls.work])
+        cls.draft = make_place(
+            name="Entwurf",
+            categories=[cls.living],
+            district=cls.altmark,
+            needs=[cls.flatmates],
+            status=Place.Status.DRAFT,
+        )
+
+    def test_seeking_any_or_one_group(self):
+        published = Place.objects.published()
+        self.assertQuerySetEqual(published.seeking(), [self.both, self.sibling, self.neighbour])
+        self.assertQuerySetEqual(published.seeking("mitbewohner"), [self.both, self.sibling])
+        self.assertQuerySetEqual(published.seeking("niemand"), [])
+
+    def test_with_seeking_flags_each_entry_once(self):
+        flags = dict(Place.objects.published().with_seeking().values_list("name", "seeking"))
+        assert flags == {
+            "Alte Schule": False,
+            "Nachbarhof": True,
+            "Baugruppe Süd": True,
+            "Baugruppe Nord": True,
+            "Ganz woanders": False,
+        }
+
+    def test_counts_entries_and_those_seeking_people_in_one_query(self):
+        with self.assertNumQueries(1):
+            counts = Place.objects.published().counts()
+        assert counts == {"total": 5, "seeking": 3}
+
+    def test_related_to_same_district_first_then_shared_category(self):
+        related = list(Place.objects.published().related_to(self.place))
+        assert related == [self.both, self.neighbour, self.sibling]
+
+    def test_published_count_counts_only_published_entries(self):
+        counts = dict(
+            Need.objects.annotate(entry_count=published_count()).values_list("slug", "entry_count")
+        )
+        assert counts == {"mitbewohner": 2, "handwerker": 2}
+        living = Category.objects.annotate(entry_count=published_count()).get(pk=self.living.pk)
+        assert living.entry_count == 3
+
+
+class SectionPropertyTests(TestCase):
+    """What the Steckbrief asks to decide which sections to show."""
+
+    OBJECT_FIELDS = {
+        "former_use": "Dorfschule",
+        "building_year": 1890,
+        "active_since": 2020,
+        "plot_area": 1000,
+        "usable_area": 300,
+        "workspaces": 4,
+        "beds": 2,
+    }
+
+    def bare(self, **fields):
+        return make_place(description="", **fields)
+
+    def test_has_object_facts_with_any_object_field(self):
+        assert not self.bare().has_object_facts
+        for name, value in self.OBJECT_FIELDS.items():
+            with self.subTest(field=name):
+                assert self.bare(**{name: value}).has_object_facts
+
+    def test_people_offer_and_links(self):
+        place = self.bare()
+        assert not (place.has_people_facts or place.has_offer or place.has_links)
+        assert self.bare(contact_person="Jana").has_people_facts
+        assert self.bare(operator="Verein").has_people_facts
+        assert self.bare(opening_info="Samstags").has_offer
+        assert self.bare(features=[make_feature()]).has_offer
+        assert self.bare(website="https://example.org/").has_links
+        assert self.bare(social_links="https://social.example.org/x").has_links
+
+    def test_step_free_is_shown_only_when_known(self):
+        unknown = self.bare()
+        assert not unknown.step_free_known and not unknown.has_accessibility_facts
+        for value in [Place.StepFree.YES, Place.StepFree.PARTLY, Place.StepFree.NO]:
+            with self.subTest(step_free=value):
+                place = self.bare(step_free=value)
+                assert place.step_free_known and place.has_accessibility_facts
+        assert self.bare(accessibility_notes="Rampe am Hof").has_accessibility_facts
+
+
+class CreditLineTests(TestCase):
+    def test_credit_line_says_foto_once(self):
+        place = make_place()
+        cases = {
+            "Redaktion": "Foto: Redaktion",
+            "Foto: A. Muster": "Foto: A. Muster",
+            "FOTO Jana Beispiel": "FOTO Jana Beispiel",
+            "foto: kreativorte": "foto: kreativorte",
+        }
+        for credit, expected in cases.items():
+            with self.subTest(credit=credit):
+                assert make_image(place, credit=credit).credit_line == expected

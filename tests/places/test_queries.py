@@ -72,6 +72,17 @@ class QueryCountMixin:
             response = self.client.get(reverse("places:place-list"), params)
         assert response.context["paginator"].count >= 1
 
+    def test_a_filter_value_repeated_costs_no_more(self):
+        repeated = {"merkmal": [self.places[0].features.first().slug] * 999}
+        for name, expected in [
+            ("places:place-list", LIST),
+            ("places:place-geojson", GEOJSON),
+            ("places:place-csv", CSV),
+        ]:
+            with self.subTest(name=name), self.assertNumQueries(expected):
+                response = self.client.get(reverse(name), repeated)
+            assert response.status_code == 200
+
     def test_detail(self):
         expected = DETAIL if self.entries > 1 else DETAIL_WITHOUT_RELATED
         with self.assertNumQueries(expected):

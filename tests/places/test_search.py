@@ -4,7 +4,7 @@ from django.db import connection
 from django.test import TestCase
 
 from places.models import Place
-from places.search import fold, search_places, search_terms
+from places.search import GERMAN_STOP_WORDS, fold, search_places, search_terms
 from tests.factories import make_feature, make_place
 
 
@@ -75,6 +75,16 @@ class SearchTests(TestCase):
     def test_a_word_may_match_text_and_another_a_feature(self):
         assert self.search("Seifenmanufaktur Coworking") == ["Alte Schule Jeber-Bergfrieden"]
 
+    def test_hyphenated_names_are_found(self):
+        assert self.search("Jeber-Bergfrieden") == ["Alte Schule Jeber-Bergfrieden"]
+        assert self.search("jeber bergfrieden") == ["Alte Schule Jeber-Bergfrieden"]
+
+    def test_the_largest_query_runs(self):
+        query = " ".join(f"w{n}a-w{n}b-w{n}c-w{n}d-w{n}e" for n in range(10))
+        assert len(search_terms(query)) == 8
+        assert self.search(query) == []
+        assert self.search("kalbe-ku-kue-kü stadt-galerie-altmark-kunst") == ["Künstlerstadt Kalbe"]
+
     def test_unknown_word_finds_nothing(self):
         assert self.search("Leuchtturm") == []
 
@@ -100,6 +110,88 @@ class SearchTests(TestCase):
         assert draft not in search_places(Place.objects.published(), "künstler")
 
 
+class PhraseSearchTests(TestCase):
+    """Phrases as people type them: with stop words and hyphens. The results are the same on
+    SQLite and PostgreSQL."""
+
+    @classmethod
+    def setUpTestData(cls):
+        coworking = make_feature(name="Coworking", slug="coworking")
+        make_place(
+            name="Alte Schule Wenddorf",
+            teaser="Ateliers unter einem Dach.",
+            description="Ein Backsteinbau mit Turmuhr.",
+            locality="Wenddorf",
+        )
+        make_place(
+            name="Künstlerstadt Kalbe",
+            teaser="Kunst in einer kleinen Stadt der Altmark.",
+            description="Stipendien und eine Galerie.",
+            locality="Kalbe (Milde)",
+        )
+        make_place(
+            name="Vierseithof Mahlitz",
+            teaser="Ein Hof mit offener Werkstatt.",
+            description="Holz und Metall.",
+            locality="Mahlitz",
+            features=[coworking],
+        )
+        make_place(
+            name="Gemeinschaft Wiesengrund",
+            teaser="Gemeinsam leben auf dem Land.",
+            description="Zwölf Menschen, ein großer Garten.",
+            locality="Zichow",
+        )
+        make_place(
+            name="Büro im Grünen",
+            teaser="Coworking zwischen Feldern.",
+            description="Schreibtische und Glasfaser.",
+            locality="Bismark",
+        )
+        make_place(
+            name="Gutshaus Gerswalde",
+            teaser="Co-Working unterm Dach.",
+            description="Räume für Seminare.",
+            locality="Gerswalde",
+        )
+
+    def search(self, query):
+        return names(search_places(Place.objects.published(), query))
+
+    def test_stop_words_are_left_out(self):
+        cases = {
+            "die schule": ["Alte Schule Wenddorf"],
+            "Die Alte Schule": ["Alte Schule Wenddorf"],
+            "Künstler in Kalbe": ["Künstlerstadt Kalbe"],
+            "kuenstler fuer kalbe": ["Künstlerstadt Kalbe"],
+            "hof mit werkstatt": ["Vierseithof Mahlitz"],
+            "Leben auf dem Land": ["Gemeinschaft Wiesengrund"],
+            "Räume für Seminare": ["Gutshaus Gerswalde"],
+        }
+        for query, expected in cases.items():
+            with self.subTest(query=query):
+                assert self.search(query) == expected
+
+    def test_a_query_of_stop_words_only_finds_nothing(self):
+        for query in ["die", "und der", "auf dem", "Für"]:
+            with self.subTest(query=query):
+                assert self.search(query) == []
+
+    def test_a_hyphenated_word_matches_joined_or_in_parts(self):
+        joined = ["Büro im Grünen", "Vierseithof Mahlitz"]
+        cases = {
+            "coworking": joined,
+            "CoWorking": joined,
+            "Co-Working": ["Büro im Grünen", "Gutshaus Gerswalde", "Vierseithof Mahlitz"],
+            "co-working dach": ["Gutshaus Gerswalde"],
+            "Co-Working Feldern": ["Büro im Grünen"],
+            "Wenddorf-Mahlitz": [],
+        }
+        for query, expected in cases.items():
+            with self.subTest(query=query):
+                assert self.search(query) == expected
+
+
 class SearchTermTests(TestCase):
     def test_terms_are_words_only_lowercased_and_deduplicated(self):
         assert search_terms("Alte  Schule, alte SCHULE!") == ["alte", "schule"]
@@ -110,6 +202,18 @@ class SearchTermTests(TestCase):
 
     def test_decomposed_umlaut_stays_one_word(self):
         assert search_terms("Ku\u0308nstler") == ["künstler"]
+
+    def test_stop_words_are_dropped(self):
+        assert search_terms("Leben auf dem Land") == ["leben", "land"]
+        assert search_terms("Künstler FÜR kalbe, fuer die") == ["künstler", "kalbe"]
+        assert search_terms("die und das") == []
+
+    def test_hyphenated_words_stay_one_term(self):
+        assert search_terms("Co-Working in Jeber-Bergfrieden") == [
+            "co-working",
+            "jeber-bergfrieden",
+        ]
+        assert search_terms("--co--working-") == ["co", "working"]
 
     def test_fold(self):
         assert fold("Künstlerstraße ÄÖÜ") == "kuenstlerstrasse aeoeue"
@@ -136,3 +240,26 @@ class PostgresIndexTests(TestCase):
             cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
         assert "place_search_idx" in plan
+
+
+class PostgresStopWordTests(TestCase):
+    """Our short list is a part of PostgreSQL's German stop words; the rest are handled too."""
+
+    def setUp(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("PostgreSQL only")
+
+    def test_every_listed_word_is_a_stop_word_for_postgres(self):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word FROM unnest(%s::text[]) AS word "
+                "WHERE to_tsvector('german', word) <> ''::tsvector",
+                [sorted(GERMAN_STOP_WORDS)],
+            )
+            assert cursor.fetchall() == []
+
+    def test_a_postgres_stop_word_outside_our_list_does_not_empty_the_result(self):
+        school = make_place(name="Alte Schule Welsleben")
+        assert "welche" not in GERMAN_STOP_WORDS
+        found = search_places(Place.objects.all(), "welche Schule")
+        self.assertQuerySetEqual(found, [school])

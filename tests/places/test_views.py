@@ -85,6 +85,19 @@ class HomeTests(TestCase):
         assert reverse("places:place-csv") in footer
         assert reverse("places:place-geojson") in footer
 
+    def test_navigation_marks_the_current_section(self):
+        def current(query=""):
+            content = self.client.get(f"{LIST_URL}{query}").content.decode()
+            nav = content[content.index('<nav class="site-nav"') : content.index("</nav>")]
+            return re.findall(r'<a [^>]*aria-current="page"[^>]*>([^<]+)</a>', nav)
+
+        assert current() == ["Orte entdecken"]
+        assert current("?sucht=alle") == ["Mitmachen"]
+        assert current("?sucht=mitbewohner&kategorie=wohnen-bauen") == ["Mitmachen"]
+        # An invalid value is not applied, so the page is the plain list.
+        assert current("?sucht=niemand") == ["Orte entdecken"]
+        assert current("?sucht=") == ["Orte entdecken"]
+
     def test_map_is_consent_gated_with_settings_in_data_attributes(self):
         with override_settings(
             KREATIVORTE_MAP_TILE_URL="https://tiles.example.org/{z}/{x}/{y}.png",
@@ -352,6 +365,36 @@ class DetailTests(TestCase):
         self.assertContains(response, "Dieser Eintrag ist nicht veröffentlicht.")
         self.assertContains(response, '<meta name="robots" content="noindex">')
         self.assertNotContains(self.get(), "nicht veröffentlicht")
+
+    def test_staff_get_no_contact_links_on_unpublished_entries(self):
+        """The per-entry contact form serves published entries only: no link may lead to a 404."""
+        draft = make_place(
+            name="Geheimer Hof",
+            status=Place.Status.DRAFT,
+            last_checked=date(2026, 5, 4),
+            description="",
+        )
+        contact = reverse("places:place-contact", kwargs={"slug": draft.slug})
+        self.client.force_login(self.staff)
+        response = self.get(draft)
+        assert response.status_code == 200
+        self.assertNotContains(response, f'href="{contact}"')
+        self.assertNotContains(response, "Fehler melden")
+        self.assertContains(response, "Nachrichten zu diesem Eintrag sind erst möglich")
+        assert self.client.get(contact).status_code == 404
+
+        published = self.get()
+        own_contact = reverse("places:place-contact", kwargs={"slug": self.place.slug})
+        self.assertContains(published, f'href="{own_contact}"', count=3)
+        self.assertNotContains(published, "erst möglich")
+
+    def test_photo_credit_says_foto_once(self):
+        make_image(self.place, credit="Redaktion")
+        make_image(self.place, credit="Foto: A. Muster", order=1)
+        response = self.get()
+        self.assertContains(response, "Foto: Redaktion")
+        self.assertContains(response, "Foto: A. Muster")
+        self.assertNotContains(response, "Foto: Foto:")
 
     def test_unknown_slug_is_404(self):
         response = self.client.get(reverse("places:place-detail", kwargs={"slug": "gibt-es-nicht"}))
