@@ -3,6 +3,8 @@ import re
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.flatpages.views import flatpage
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
@@ -20,7 +22,14 @@ FLATPAGES = {
     "accessibility": "/barrierefreiheit/",
 }
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico where a page names no icon (the admin's pages)."""
+    return redirect(static("img/favicon.svg"), permanent=True)
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     *[
         path(url.strip("/") + "/", flatpage, {"url": url}, name=f"flatpage-{name}")

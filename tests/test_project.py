@@ -73,3 +73,9 @@ def test_production_static_files_collect_with_hashed_names(tmp_path):
         call_command("collectstatic", "--noinput", verbosity=0)
     assert (tmp_path / "staticfiles.json").exists()
     assert list(tmp_path.glob("css/site.*.css.gz"))
+
+
+def test_favicon_ico_redirects_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
