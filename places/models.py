@@ -98,19 +98,27 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", _("Archiviert")
 
 
-class Category(models.Model):
+class Vocabulary(models.Model):
+    """A term editors order by hand: a category, a feature, a group of people sought."""
+
     name = models.CharField(_("Name"), max_length=80, unique=True)
     slug = models.SlugField(_("Kurzname (URL)"), max_length=80, unique=True)
-    description = models.CharField(_("Kurzbeschreibung"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
 
     class Meta:
+        abstract = True
         ordering = ["order", "name"]
-        verbose_name = _("Kategorie")
-        verbose_name_plural = _("Kategorien")
 
     def __str__(self):
         return self.name
+
+
+class Category(Vocabulary):
+    description = models.CharField(_("Kurzbeschreibung"), max_length=300, blank=True)
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("Kategorie")
+        verbose_name_plural = _("Kategorien")
 
 
 class District(models.Model):
@@ -143,34 +151,18 @@ class District(models.Model):
         return self.name
 
 
-class Feature(models.Model):
-    name = models.CharField(_("Name"), max_length=80, unique=True)
-    slug = models.SlugField(_("Kurzname (URL)"), max_length=80, unique=True)
-    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
-
-    class Meta:
-        ordering = ["order", "name"]
+class Feature(Vocabulary):
+    class Meta(Vocabulary.Meta):
         verbose_name = _("Merkmal / Angebot")
         verbose_name_plural = _("Merkmale / Angebote")
 
-    def __str__(self):
-        return self.name
 
-
-class Need(models.Model):
+class Need(Vocabulary):
     """A group of people an entry is looking for ("Mitmachen"), e.g. Mitbewohner:innen."""
 
-    name = models.CharField(_("Name"), max_length=80, unique=True)
-    slug = models.SlugField(_("Kurzname (URL)"), max_length=80, unique=True)
-    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
-
-    class Meta:
-        ordering = ["order", "name"]
+    class Meta(Vocabulary.Meta):
         verbose_name = _("Gesuchte Beteiligung")
         verbose_name_plural = _("Gesuchte Beteiligungen")
-
-    def __str__(self):
-        return self.name
 
 
 def published_condition(path=""):
