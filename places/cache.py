@@ -1,0 +1,29 @@
+"""One freshness rule for everything the portal caches.
+
+Cached pages, fragments and map data are keyed by the current generation. Every editorial
+write (workflow transitions, admin saves, imports, vocabulary and flat-page edits) calls
+``bump_generation()``, so the next request builds fresh content instead of reading the old.
+"""
+
+import time
+
+from django.core.cache import cache
+
+GENERATION_KEY = "kreativorte:generation"
+
+
+def generation():
+    """The current generation; a lost counter restarts from the clock, never from an old value."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        value = cache.get(GENERATION_KEY)
+    return value
+
+
+def bump_generation():
+    """Make every cached page and map payload stale at once."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
