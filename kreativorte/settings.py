@@ -6,6 +6,7 @@ variable read here is listed in the README.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -99,6 +100,11 @@ INSTALLED_APPS = [
     "django.contrib.flatpages",
     "django_filters",
     "places",
+    # After places: its admin re-registers the place admin with the editorial rules.
+    "editorial",
+    "reversion",
+    "import_export",
+    "axes",
 ]
 
 LANGUAGE_CODE = "de"
@@ -128,6 +134,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kreativorte.urls"
@@ -236,3 +244,33 @@ KREATIVORTE_MAP_ATTRIBUTION = os.environ.get(
 KREATIVORTE_MAP_ATTRIBUTION_URL = os.environ.get(
     "KREATIVORTE_MAP_ATTRIBUTION_URL", "https://www.openstreetmap.org/copyright"
 )
+
+# Editorial office (editorial/): login lockout, admin path, history, import/export, reminders.
+# django-axes counts failed admin logins in the database, so every gunicorn worker and machine
+# shares the count; after KREATIVORTE_LOGIN_FAILURE_LIMIT failures for one user name from one
+# address, that pair is locked out for KREATIVORTE_LOGIN_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("KREATIVORTE_LOGIN_LOCKOUT", True)
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("KREATIVORTE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(
+    minutes=int(os.environ.get("KREATIVORTE_LOGIN_COOLOFF_MINUTES", "30"))
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "editorial.views.lockout"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+LOGGING["loggers"] = {"axes": {"level": "WARNING"}}
+# The client address as the rate limit sees it (KREATIVORTE_TRUSTED_PROXIES decides).
+AXES_CLIENT_IP_CALLABLE = "places.rate_limit.client_address"
+# The admin's URL path, e.g. "redaktion/"; a less guessable path keeps password guessers away.
+KREATIVORTE_ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
+# Import and export: changing entries is needed to import, viewing them to export.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Entries nobody has checked for this many months are "stale" (admin filter, reminder mails).
+KREATIVORTE_STALE_MONTHS = int(os.environ.get("KREATIVORTE_STALE_MONTHS", "12"))

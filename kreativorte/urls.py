@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 
 admin.site.site_header = _("Kreativorte im Grünen – Redaktion")
@@ -30,7 +31,12 @@ def favicon(request):
 
 urlpatterns = [
     path("favicon.ico", favicon),
-    path("admin/", admin.site.urls),
+    # The admin's script catalogue, with this project's translations of Django's leftovers.
+    path(
+        settings.KREATIVORTE_ADMIN_PATH + "jsi18n/",
+        JavaScriptCatalog.as_view(packages=["django.contrib.admin", "editorial"]),
+    ),
+    path(settings.KREATIVORTE_ADMIN_PATH, admin.site.urls),
     *[
         path(url.strip("/") + "/", flatpage, {"url": url}, name=f"flatpage-{name}")
         for name, url in FLATPAGES.items()

@@ -16,6 +16,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -174,3 +175,17 @@ def make_renditions(place_image):
             renditions[str(width)] = storage.save(name, ContentFile(output.getvalue()))
     place_image.renditions = renditions
     place_image.save(update_fields=["renditions"])
+
+
+def stored_files(place_image):
+    """The original and every rendition of a photo, as storage names."""
+    names = [place_image.image.name] if place_image.image else []
+    return names + list((place_image.renditions or {}).values())
+
+
+def delete_files_on_commit(storage, names):
+    """Remove files from storage once the transaction that dropped them has committed, so a
+    rolled-back delete keeps its files."""
+    names = [name for name in names if name]
+    if names:
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])

@@ -151,6 +151,26 @@ class District(models.Model):
         return self.name
 
 
+class Region(models.Model):
+    """A named group of districts: the unit of regional editing now and of regional sub-portals
+    later. Regions may overlap (the Altmark lies in Sachsen-Anhalt)."""
+
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    slug = models.SlugField(_("Kurzname (URL)"), max_length=100, unique=True)
+    districts = models.ManyToManyField(
+        District, related_name="regions", verbose_name=_("Landkreise und kreisfreie Städte")
+    )
+    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("Region")
+        verbose_name_plural = _("Regionen")
+
+    def __str__(self):
+        return self.name
+
+
 class Feature(Vocabulary):
     class Meta(Vocabulary.Meta):
         verbose_name = _("Merkmal / Angebot")
@@ -187,6 +207,14 @@ class PlaceQuerySet(models.QuerySet):
 
     def with_details(self):
         return self.with_cards().prefetch_related("features")
+
+    def in_districts(self, district_ids):
+        """Entries in these districts; ``None`` means no restriction (all districts)."""
+        return self if district_ids is None else self.filter(district__in=district_ids)
+
+    def due_for_check(self, *, checked_before):
+        """Entries nobody has checked since ``checked_before`` (a date), or never."""
+        return self.filter(Q(last_checked__isnull=True) | Q(last_checked__lt=checked_before))
 
     def _seeks(self, need_slug=None):
         """EXISTS: the entry is looking for people, of any kind or of the given group. An EXISTS,
@@ -551,6 +579,24 @@ class PlaceImage(models.Model):
         if self.width:
             candidates.append((self.width, self.image.url))
         return ", ".join(f"{url} {width}w" for width, url in candidates)
+
+
+class PlaceOldSlug(models.Model):
+    """A slug an entry had before it was renamed: its old address redirects (301) to the new."""
+
+    place = models.ForeignKey(
+        Place, on_delete=models.CASCADE, related_name="old_slugs", verbose_name=_("Eintrag")
+    )
+    slug = models.SlugField(_("Früherer Kurzname"), max_length=150, unique=True)
+    created_at = models.DateTimeField(_("Umbenannt am"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Früherer Kurzname")
+        verbose_name_plural = _("Frühere Kurznamen")
+
+    def __str__(self):
+        return self.slug
 
 
 # Inquiries: contact messages and suggested places. Personal data lives only in these models,

@@ -1,5 +1,5 @@
 from django.db.models import Prefetch
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
@@ -10,7 +10,7 @@ from django_filters.views import FilterView
 from . import geo, inquiries, open_data
 from .filters import PlaceFilter
 from .forms import ContactForm, SuggestPlaceForm
-from .models import Category, District, Need, Place, published_count
+from .models import Category, District, Need, Place, PlaceOldSlug, published_count
 
 OPEN_DATA_CACHE = cache_control(public=True, max_age=300)
 
@@ -77,6 +77,12 @@ class PlaceDetailView(DetailView):
         places = Place.objects.with_details()
         return places if self.request.user.is_staff else places.published()
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            return gone_or_moved(request, kwargs["slug"])
+
     def get_context_data(self, **kwargs):
         place = self.object
         return super().get_context_data(
@@ -84,6 +90,21 @@ class PlaceDetailView(DetailView):
             distances=geo.city_distances(place.latitude, place.longitude),
             related=Place.objects.published().related_to(place).with_cards()[: self.related_count],
         )
+
+
+def gone_or_moved(request, slug):
+    """An entry's old address: 301 to its new slug, 410 Gone with similar entries when it is
+    archived, 404 otherwise."""
+    old = PlaceOldSlug.objects.select_related("place").filter(slug=slug).first()
+    if old is not None and old.place.status != Place.Status.ARCHIVED:
+        return redirect(old.place, permanent=True)
+    place = old.place if old is not None else Place.objects.filter(slug=slug).first()
+    if place is None or place.status != Place.Status.ARCHIVED:
+        raise Http404
+    related = Place.objects.published().related_to(place).with_cards()[:3]
+    return render(
+        request, "places/place_gone.html", {"place": place, "related": related}, status=410
+    )
 
 
 def _filtered_places(request, queryset):

@@ -74,7 +74,8 @@ class AdminPagesTests(TestCase):
             if value is not None and name not in {"categories", "features", "needs"}
         }
         data.update(
-            status=Place.Status.PUBLISHED,
+            # Status is no form field: the "Veröffentlichen" button runs the workflow.
+            _transition="publish",
             categories=[c.pk for c in draft.categories.all()],
             district=draft.district.pk,
             **{f"images-{key}": value for key, value in _empty_inline().items()},
