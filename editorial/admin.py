@@ -28,6 +28,9 @@ from import_export.formats.base_formats import CSV, XLSX
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from inquiries import admin as inquiries_admin
+from inquiries.admin import PlaceAdmin as IntakePlaceAdmin
+from inquiries.models import Inquiry, PlaceSubmission
 from places import admin as places_admin
 from places.cache import bump_generation
 from places.duplicates import similar_to
@@ -112,7 +115,7 @@ def _transition_action(name):
 
 
 class EditorialPlaceAdmin(
-    RegionRestrictedAdminMixin, ImportExportMixin, VersionAdmin, places_admin.PlaceAdmin
+    RegionRestrictedAdminMixin, ImportExportMixin, VersionAdmin, IntakePlaceAdmin
 ):
     change_list_template = "editorial/admin/place_change_list.html"
     change_form_template = "editorial/admin/place_change_form.html"
@@ -446,8 +449,41 @@ admin.site.unregister(Place)
 admin.site.register(Place, EditorialPlaceAdmin)
 
 
-class RegionalSubmissionMixin(RegionRestrictedAdminMixin):
+# Inquiries and suggestions: regional editors see those about entries in their districts;
+# inquiries about no entry go to the central office.
+
+
+class PlaceDistrictRestrictedMixin(RegionRestrictedAdminMixin):
     district_path = "place__district"
+
+
+admin.site.unregister(Inquiry)
+
+
+@admin.register(Inquiry)
+class EditorialInquiryAdmin(PlaceDistrictRestrictedMixin, inquiries_admin.InquiryAdmin):
+    pass
+
+
+admin.site.unregister(PlaceSubmission)
+
+
+@admin.register(PlaceSubmission)
+class EditorialPlaceSubmissionAdmin(
+    PlaceDistrictRestrictedMixin, inquiries_admin.PlaceSubmissionAdmin
+):
+    list_display = [*inquiries_admin.PlaceSubmissionAdmin.list_display, "duplicates"]
+
+    @admin.display(description=_("Mögliche Dubletten"))
+    def duplicates(self, obj):
+        found = similar_to(obj.place)
+        if not found:
+            return "–"
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:places_place_change", args=[d.pk]), d.name) for d in found[:3]),
+        )
 
 
 # Vocabulary and flat pages: the same admins, with the cache freshness rule.

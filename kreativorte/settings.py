@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "django.contrib.flatpages",
     "django_filters",
     "places",
+    "inquiries",
     # After places: its admin re-registers the place admin with the editorial rules.
     "editorial",
     "reversion",
@@ -224,7 +225,7 @@ KREATIVORTE_EDITOR_EMAILS = env_list("KREATIVORTE_EDITOR_EMAILS")
 KREATIVORTE_SEND_CONFIRMATION = env_bool("KREATIVORTE_SEND_CONFIRMATION", False)
 KREATIVORTE_RETENTION_MONTHS = int(os.environ.get("KREATIVORTE_RETENTION_MONTHS", "12"))
 # Accepted submissions per client and window, counted in the database so that all workers share
-# the count (places/rate_limit.py).
+# the count (inquiries/rate_limit.py).
 KREATIVORTE_RATE_LIMIT = int(os.environ.get("KREATIVORTE_RATE_LIMIT", "5"))
 KREATIVORTE_RATE_LIMIT_WINDOW = int(os.environ.get("KREATIVORTE_RATE_LIMIT_WINDOW", "600"))
 KREATIVORTE_FORM_MIN_SECONDS = float(os.environ.get("KREATIVORTE_FORM_MIN_SECONDS", "3"))
@@ -265,7 +266,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 LOGGING["loggers"] = {"axes": {"level": "WARNING"}}
 # The client address as the rate limit sees it (KREATIVORTE_TRUSTED_PROXIES decides).
-AXES_CLIENT_IP_CALLABLE = "places.rate_limit.client_address"
+AXES_CLIENT_IP_CALLABLE = "inquiries.rate_limit.client_address"
 # The admin's URL path, e.g. "redaktion/"; a less guessable path keeps password guessers away.
 KREATIVORTE_ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
 # Import and export: changing entries is needed to import, viewing them to export.

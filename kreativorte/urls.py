@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 
+from inquiries.urls import moved_admin_urlpatterns
+
 admin.site.site_header = _("Kreativorte im Grünen – Redaktion")
 admin.site.site_title = _("Kreativorte im Grünen")
 admin.site.index_title = _("Einträge und Inhalte pflegen")
@@ -31,6 +33,7 @@ def favicon(request):
 
 urlpatterns = [
     path("favicon.ico", favicon),
+    *moved_admin_urlpatterns,
     # The admin's script catalogue, with this project's translations of Django's leftovers.
     path(
         settings.KREATIVORTE_ADMIN_PATH + "jsi18n/",
@@ -42,6 +45,7 @@ urlpatterns = [
         for name, url in FLATPAGES.items()
     ],
     path("", include("places.urls")),
+    path("", include("inquiries.urls")),
 ]
 
 

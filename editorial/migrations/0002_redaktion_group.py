@@ -13,8 +13,8 @@ PERMISSIONS = {
     ("places", "region"): ["view"],
     ("places", "feature"): ["add", "change", "view"],
     ("places", "need"): ["add", "change", "view"],
-    ("places", "inquiry"): ["change", "view"],
-    ("places", "placesubmission"): ["change", "view"],
+    ("inquiries", "inquiry"): ["change", "view"],
+    ("inquiries", "placesubmission"): ["change", "view"],
     ("flatpages", "flatpage"): ["add", "change", "delete", "view"],
 }
 
@@ -28,7 +28,10 @@ def create_group(apps, schema_editor):
         app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    group, _created = Group.objects.get_or_create(name=GROUP)
+    group, created = Group.objects.get_or_create(name=GROUP)
+    if not created:
+        # A group of that name set up by hand before stays as its administrators left it.
+        return
     wanted = []
     for (app_label, model), actions in PERMISSIONS.items():
         codenames = [f"{action}_{model}" for action in actions]
@@ -48,7 +51,8 @@ def remove_group(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("editorial", "0001_region_assignments"),
-        ("places", "0006_region_old_slugs"),
+        ("places", "0007_region_old_slugs"),
+        ("inquiries", "0001_intake_from_places"),
         ("flatpages", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('places', '0005_inquiry_review_fixes'),
+        ('places', '0006_intake_moved_to_inquiries'),
     ]
 
     operations = [
@@ -103,8 +103,13 @@ def seed_regions(apps, schema_editor):
 
 
 def remove_regions(apps, schema_editor):
+    """Back to the state before: no regions, and the official districts only where entries
+    use them."""
     apps.get_model("places", "Region").objects.filter(
         slug__in=[slug for _name, slug, _codes in REGIONS]
+    ).delete()
+    apps.get_model("places", "District").objects.filter(
+        code__in=[code for code, *_rest in DISTRICTS], places__isnull=True
     ).delete()
 
 
