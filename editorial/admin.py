@@ -19,7 +19,6 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +38,7 @@ from places.models import Category, District, Feature, Need, Place, Region
 from . import history, workflow
 from .models import RegionAssignment
 from .regions import RegionRestrictedAdminMixin, allowed_district_ids, may_work_on
+from .reminders import stale_before
 from .resources import PlaceResource
 
 
@@ -60,13 +60,6 @@ class CacheFreshnessMixin:
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         bump_generation()
-
-
-def stale_before():
-    today = timezone.localdate()
-    months = settings.KREATIVORTE_STALE_MONTHS
-    year, month = divmod(today.month - 1 - months, 12)
-    return today.replace(year=today.year + year, month=month + 1, day=min(today.day, 28))
 
 
 class LastCheckedFilter(admin.SimpleListFilter):

@@ -269,7 +269,7 @@ class ContactForm(ProtectedForm):
     )
     concern = forms.ChoiceField(
         label=_("Ihr Anliegen"),
-        choices=Concern,
+        choices=[choice for choice in Concern.choices if choice[0] != Concern.CORRECTION],
         widget=forms.RadioSelect,
         error_messages=_required(_("Bitte wählen Sie Ihr Anliegen aus."))
         | {"invalid_choice": _("Bitte wählen Sie eines der genannten Anliegen aus.")},
@@ -320,6 +320,51 @@ class ContactForm(ProtectedForm):
         )
 
 
+class CorrectionForm(ProtectedForm):
+    """ "Fehler melden" on an entry: what is wrong, and a contact only if the sender wants one."""
+
+    message = forms.CharField(
+        label=_("Was ist falsch oder fehlt?"),
+        help_text=_("z. B. geänderte Öffnungszeiten, ein neuer Betreiber, eine falsche Adresse."),
+        max_length=MESSAGE_MAX_LENGTH,
+        error_messages=_required(_("Bitte beschreiben Sie, was nicht stimmt."))
+        | _too_long(_("Die Beschreibung")),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    name = sender_name_field()
+    email = sender_email_field(_("Freiwillig, falls wir nachfragen dürfen."))
+    consent = consent_field()
+
+    field_order = ["message", "name", "email", "consent"]
+
+    def __init__(self, *args, place, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.place = place
+        self.fields["name"].required = False
+        self.fields["email"].required = False
+        months = settings.KREATIVORTE_RETENTION_MONTHS
+        self.fields["consent"].help_text = privacy_help(
+            ngettext(
+                "Wir nutzen Ihre Angaben nur, um den Eintrag zu berichtigen, und löschen sie "
+                "spätestens nach %(months)s Monat.",
+                "Wir nutzen Ihre Angaben nur, um den Eintrag zu berichtigen, und löschen sie "
+                "spätestens nach %(months)s Monaten.",
+                months,
+            )
+            % {"months": months}
+        )
+
+    def submit(self):
+        """Saved as an inquiry of kind "Korrektur" on the entry; the entry's regional editors
+        see it in the admin."""
+        return intake.submit_inquiry(
+            token=self.submission_key,
+            place=self.place,
+            data={**self.cleaned_data, "concern": Concern.CORRECTION},
+            spam=self.is_suspected_bot,
+        )
+
+
 class SuggestPlaceForm(ProtectedForm, forms.ModelForm):
     """An entry proposed by the public: the Place's public fields plus private submitter
     details and up to three photos, which are validated and re-encoded on upload."""
@@ -356,10 +401,20 @@ class SuggestPlaceForm(ProtectedForm, forms.ModelForm):
 
     class Meta:
         model = Place
-        fields = ["name", "kind", "categories", "locality", "district", "description", "website"]
+        fields = [
+            "name",
+            "kind",
+            "stage",
+            "categories",
+            "locality",
+            "district",
+            "description",
+            "website",
+        ]
         labels = {
             "name": _("Name des Ortes oder Projekts"),
             "kind": _("Was möchten Sie vorschlagen?"),
+            "stage": _("Wie weit ist es?"),
             "categories": _("Themen"),
             "locality": _("Gemeinde oder Stadt"),
             "district": _("Landkreis oder kreisfreie Stadt"),
@@ -369,6 +424,7 @@ class SuggestPlaceForm(ProtectedForm, forms.ModelForm):
         help_texts = {
             "name": _("z. B. „Alte Dorfschule Kleinwusterwitz“"),
             "kind": "",
+            "stage": _("Eine Idee, ein Vorhaben im Aufbau oder ein Ort, den es schon gibt."),
             "categories": _("Wählen Sie alle Themen, die passen."),
             "locality": _("Bei Ortsteilen bitte die Gemeinde, z. B. „Kalbe (Milde)“."),
             "district": "",
@@ -380,6 +436,7 @@ class SuggestPlaceForm(ProtectedForm, forms.ModelForm):
         }
         widgets = {
             "kind": forms.RadioSelect,
+            "stage": forms.RadioSelect,
             "categories": forms.CheckboxSelectMultiple,
             "locality": forms.TextInput(attrs={"autocomplete": "address-level2"}),
             "description": forms.Textarea(attrs={"rows": 8}),
@@ -390,6 +447,8 @@ class SuggestPlaceForm(ProtectedForm, forms.ModelForm):
             | _too_long(_("Der Name")),
             "kind": _required(_("Bitte wählen Sie aus, was Sie vorschlagen."))
             | {"invalid_choice": _("Bitte wählen Sie eine der genannten Arten aus.")},
+            "stage": _required(_("Bitte wählen Sie aus, wie weit das Vorhaben ist."))
+            | {"invalid_choice": _("Bitte wählen Sie einen der genannten Stände aus.")},
             "categories": _required(_("Bitte wählen Sie mindestens ein Thema aus."))
             | {"invalid_choice": _("Bitte wählen Sie Themen aus der Liste aus.")},
             "locality": _required(_("Bitte geben Sie die Gemeinde oder Stadt an."))
@@ -406,6 +465,7 @@ class SuggestPlaceForm(ProtectedForm, forms.ModelForm):
     field_order = [
         "name",
         "kind",
+        "stage",
         "categories",
         "locality",
         "district",
@@ -425,6 +485,9 @@ class SuggestPlaceForm(ProtectedForm, forms.ModelForm):
         kwargs.setdefault("instance", Place(status=Place.Status.SUBMITTED))
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = Kind.choices
+        # No preselected stage: a project must not end up "realisiert" because nobody chose.
+        self.fields["stage"].choices = Place.Stage.choices
+        self.fields["stage"].initial = None
         # Chosen by slug: a number beyond 64 bits would crash SQLite in the primary key lookup.
         self.fields["categories"].queryset = Category.objects.all()
         self.fields["categories"].to_field_name = "slug"

@@ -26,6 +26,8 @@ class Concern(models.TextChoices):
     JOIN = "join", _("Ich möchte bei einem Projekt mitmachen")
     PRESS = "press", _("Presse")
     OTHER = "other", _("Sonstiges")
+    # From the "Fehler melden" form on an entry; never offered on the general contact form.
+    CORRECTION = "correction", _("Korrektur")
 
 
 class NotificationStatus(models.TextChoices):
@@ -150,7 +152,14 @@ class Inquiry(NotifiedSubmission):
         verbose_name = _("Anfrage")
         verbose_name_plural = _("Anfragen")
         constraints = [
-            *NotifiedSubmission.Meta.constraints,
+            NotifiedSubmission.Meta.constraints[0],
+            # A correction may come without any contact; every other inquiry has an address.
+            models.CheckConstraint(
+                condition=Q(anonymised_at__isnull=False)
+                | ~Q(email="")
+                | Q(concern=Concern.CORRECTION),
+                name="inquiry_email_unless_anonymised_or_correction",
+            ),
             choices_check("status", InquiryStatus, "inquiry_status_valid"),
             choices_check("concern", Concern, "inquiry_concern_valid"),
         ]

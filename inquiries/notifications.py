@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from places.duplicates import similar_to
+
 from .models import Inquiry, NotificationStatus, PlaceSubmission
 
 logger = logging.getLogger(__name__)
@@ -103,7 +105,7 @@ def _messages(record):
                 f"inquiries/emails/{prefix}_editors.txt",
                 context,
                 recipients,
-                reply_to=[record.email],
+                reply_to=[record.email] if record.email else None,
             ),
             True,
         )
@@ -121,7 +123,11 @@ def _messages(record):
             ),
             True,
         )
-    if settings.KREATIVORTE_SEND_CONFIRMATION and record.confirmation_sent_at is None:
+    if (
+        settings.KREATIVORTE_SEND_CONFIRMATION
+        and record.confirmation_sent_at is None
+        and record.email
+    ):
         # Best effort: the confirmation repeats nothing the sender typed, so the form cannot
         # be used to send someone else a message of one's choosing.
         yield (
@@ -176,6 +182,7 @@ def _mail_context(record):
     if isinstance(record, PlaceSubmission):
         admin_name = "admin:places_place_change"
         context["place"] = record.place
+        context["duplicates"] = similar_to(record.place)[:5]
     elif record.place:
         context["place"] = record.place
         context["place_url"] = site_url + record.place.get_absolute_url()

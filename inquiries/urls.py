@@ -8,6 +8,7 @@ urlpatterns = [
     path("kontakt/", views.contact, name="contact"),
     path("kontakt/danke/", views.contact_thanks, name="contact-thanks"),
     path("orte/<slug:slug>/kontakt/", views.place_contact, name="place-contact"),
+    path("orte/<slug:slug>/fehler-melden/", views.place_correction, name="place-correction"),
     path("mitmachen/ort-vorschlagen/", views.suggest_place, name="suggest"),
     path("mitmachen/ort-vorschlagen/danke/", views.suggest_thanks, name="suggest-thanks"),
 ]

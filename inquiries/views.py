@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from places.models import Place
 
 from . import intake
-from .forms import ContactForm, SuggestPlaceForm
+from .forms import ContactForm, CorrectionForm, SuggestPlaceForm
 
 # Contact form, per-entry contact form, "Ort vorschlagen". Each form posts, saves
 # (or, for a repeat or a suspected bot, answers just the same) and redirects to a thank-you
@@ -54,6 +54,17 @@ def contact(request):
 @require_http_methods(["GET", "POST"])
 def place_contact(request, slug):
     return _contact(request, get_object_or_404(Place.objects.published(), slug=slug))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def place_correction(request, slug):
+    """ "Fehler melden": a correction to a published entry, for its regional editors."""
+    place = get_object_or_404(Place.objects.published(), slug=slug)
+    form = CorrectionForm(*_form_data(request), place=place)
+    return _form_page(
+        request, form, "inquiries/correction_form.html", "inquiries:contact-thanks", place=place
+    )
 
 
 @require_safe

@@ -597,4 +597,3 @@ class PlaceOldSlug(models.Model):
 
     def __str__(self):
         return self.slug
-

@@ -1,0 +1,45 @@
+"""Editors for the permission matrix: a central editor, an Altmark regional editor, a
+superuser. Entries in the Altmark (Landkreis Stendal) and in Brandenburg (Potsdam-Mittelmark)."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from editorial.models import RegionAssignment
+from places.models import District, Region
+from tests.factories import make_place
+
+PASSWORD = "ein-langes-redaktionspasswort"
+
+
+def make_editor(username, *, regions=(), superuser=False, email=None):
+    User = get_user_model()
+    email = email or f"{username}@example.org"
+    if superuser:
+        return User.objects.create_superuser(username, email, PASSWORD)
+    user = User.objects.create_user(username, email, PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="Redaktion"))
+    for slug in regions:
+        RegionAssignment.objects.create(user=user, region=Region.objects.get(slug=slug))
+    return user
+
+
+def stendal():
+    return District.objects.get(code="15090")
+
+
+def potsdam_mittelmark():
+    return District.objects.get(code="12069")
+
+
+class MatrixData:
+    """setUpTestData helper: three users and an entry on each side of the regional line."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_editor("zentrale")
+        cls.altmark = make_editor("altmark", regions=["altmark"])
+        cls.admin = make_editor("admin", superuser=True)
+        cls.in_altmark = make_place(name="Elbehof Wahrenberg", district=stendal())
+        cls.in_brandenburg = make_place(
+            name="Coconat", district=potsdam_mittelmark(), locality="Bad Belzig"
+        )
