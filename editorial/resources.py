@@ -228,18 +228,45 @@ class PlaceResource(resources.ModelResource, metaclass=PlaceResourceMeta):
         instance._district_before_import = None if new else instance.district_id
 
     def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)
-        if self.user is None:
-            return
-        for district_id in (instance._district_before_import, instance.district_id):
-            if district_id is not None and not may_work_on(self.user, district_id):
-                raise ValidationError({"district": OUTSIDE_REGION})
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        # Vocabulary lists are saved after the entry; check them now, so that an unknown
+        # category is a row error in the preview instead of a failure while saving.
+        for field in self.fields.values():
+            if (
+                field.attribute in VOCABULARY
+                and Place._meta.get_field(field.attribute).many_to_many
+            ):
+                try:
+                    field.clean(row)
+                except ValueError as error:
+                    errors.setdefault(field.attribute, []).append(str(error))
+        if self.user is not None:
+            for district_id in (instance._district_before_import, instance.district_id):
+                if district_id is not None and not may_work_on(self.user, district_id):
+                    errors.setdefault("district", []).append(str(OUTSIDE_REGION))
+                    break
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """Row errors carry the German column names, as in the file."""
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as error:
+            columns = {field.attribute: field.column_name for field in self.fields.values()}
+            raise ValidationError(
+                {columns.get(key, key): value for key, value in error.message_dict.items()}
+            ) from None
 
     def import_row(self, row, instance_loader, **kwargs):
         with reversion.create_revision():
             if self.user is not None:
                 reversion.set_user(self.user)
-            reversion.set_comment(gettext("Import"))
+            reversion.set_comment(gettext("Import aus einer Tabelle"))
             return super().import_row(row, instance_loader, **kwargs)
 
     def after_import(self, dataset, result, **kwargs):

@@ -1,6 +1,8 @@
 """Editors for the permission matrix: a central editor, an Altmark regional editor, a
 superuser. Entries in the Altmark (Landkreis Stendal) and in Brandenburg (Potsdam-Mittelmark)."""
 
+from decimal import Decimal
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
@@ -41,5 +43,9 @@ class MatrixData:
         cls.admin = make_editor("admin", superuser=True)
         cls.in_altmark = make_place(name="Elbehof Wahrenberg", district=stendal())
         cls.in_brandenburg = make_place(
-            name="Coconat", district=potsdam_mittelmark(), locality="Bad Belzig"
+            name="Coconat",
+            district=potsdam_mittelmark(),
+            locality="Bad Belzig",
+            latitude=Decimal("52.1322"),
+            longitude=Decimal("12.5158"),
         )

@@ -49,6 +49,7 @@ def suggest_data(*, district, categories, **overrides):
     data = {
         "name": "Alte Mühle Grünhausen",
         "kind": "ort",
+        "stage": "im_aufbau",
         "categories": [category.slug for category in categories],
         "locality": "Grünhausen",
         "district": district.slug,

@@ -234,6 +234,7 @@ class SuggestPlaceTests(TestCase):
         assert set(errors) == {
             "name",
             "kind",
+            "stage",
             "categories",
             "locality",
             "district",

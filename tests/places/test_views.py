@@ -385,7 +385,10 @@ class DetailTests(TestCase):
 
         published = self.get()
         own_contact = reverse("inquiries:place-contact", kwargs={"slug": self.place.slug})
-        self.assertContains(published, f'href="{own_contact}"', count=3)
+        # "Fehler melden" leads to the correction form (inquiries:place-correction) instead.
+        self.assertContains(published, f'href="{own_contact}"', count=2)
+        correction = reverse("inquiries:place-correction", kwargs={"slug": self.place.slug})
+        self.assertContains(published, f'href="{correction}"', count=1)
         self.assertNotContains(published, "erst möglich")
 
     def test_photo_credit_says_foto_once(self):
