@@ -2,9 +2,11 @@
 superuser. Entries in the Altmark (Landkreis Stendal) and in Brandenburg (Potsdam-Mittelmark)."""
 
 from decimal import Decimal
+from importlib import import_module
 
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from editorial.models import RegionAssignment
 from places.models import District, Region
@@ -13,7 +15,25 @@ from tests.factories import make_place
 PASSWORD = "ein-langes-redaktionspasswort"
 
 
+def ensure_seeded():
+    """The districts, regions and the Redaktion group come from data migrations; a
+    transactional test (the browser tests) flushes them, so recreate them the same way."""
+    if not Region.objects.exists():
+        import_module("places.migrations.0007_region_old_slugs").seed_regions(django_apps, None)
+    if not Group.objects.filter(name="Redaktion").exists():
+        group = Group.objects.create(name="Redaktion")
+        wanted = import_module("editorial.migrations.0002_redaktion_group").PERMISSIONS
+        for (app_label, model), actions in wanted.items():
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label=app_label,
+                    codename__in=[f"{action}_{model}" for action in actions],
+                )
+            )
+
+
 def make_editor(username, *, regions=(), superuser=False, email=None):
+    ensure_seeded()
     User = get_user_model()
     email = email or f"{username}@example.org"
     if superuser:

@@ -85,6 +85,7 @@ class AdminTranslationTests(TestCase):
         with translation.override("de"):
             assert gettext("Logout") == "Abmelden"
             assert gettext("Run") == "Ausführen"
+            assert gettext("- Select an option -") == "– Bitte auswählen –"
 
     def test_script_catalogue_has_the_select_filter_texts(self):
         admin = make_editor("admin", superuser=True)
