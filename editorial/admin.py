@@ -371,6 +371,7 @@ class EditorialPlaceAdmin(
             **self.admin_site.each_context(request),
             "title": gettext("Änderungen an „%(place)s“") % {"place": obj},
             "opts": self.opts,
+            "module_name": str(self.opts.verbose_name_plural).capitalize(),
             "object": obj,
             "diffs": history.diffs(obj.pk),
             "can_restore": self.has_change_permission(request, obj),

@@ -167,8 +167,10 @@ def diffs(place_pk):
         new_data, new_images = version.field_dict, _image_versions(version)
         old_data = previous.field_dict if previous else {}
         old_images = _image_versions(previous) if previous else {}
-        changes = _field_changes(Place, old_data, new_data, names) if previous else []
-        changes += _image_changes(old_images, new_images)
+        changes = []
+        if previous is not None:
+            changes = _field_changes(Place, old_data, new_data, names)
+            changes += _image_changes(old_images, new_images)
         result.append(RevisionDiff(version, changes))
     return result
 
