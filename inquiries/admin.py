@@ -8,7 +8,7 @@ from places import admin as places_admin
 from places.models import Place
 
 from . import notifications
-from .models import Inquiry, InquiryStatus, NotificationStatus, PlaceSubmission
+from .models import Inquiry, InquiryStatus, PlaceSubmission
 
 
 class ResendNotificationsMixin:
@@ -16,10 +16,7 @@ class ResendNotificationsMixin:
 
     @admin.action(description=_("Benachrichtigung erneut senden"), permissions=["change"])
     def resend_notifications(self, request, queryset):
-        due = queryset.exclude(notification_status=NotificationStatus.SENT)
-        if hasattr(self.model, "status"):
-            due = due.exclude(status=InquiryStatus.SPAM)
-        pks = list(due.filter(anonymised_at__isnull=True).values_list("pk", flat=True))
+        pks = list(queryset.due_for_delivery().values_list("pk", flat=True))
         sent, failed = notifications.resend(self.model, pks)
         skipped = queryset.count() - sent - failed
         if sent:

@@ -317,15 +317,15 @@ class MailFailureTests(TestCase):
             self.submit_while_mail_is_down()
         inquiry = Inquiry.objects.get()
 
+        claim = notifications._claim
+
         def claimed_elsewhere_meanwhile(record):
             Inquiry.objects.filter(pk=record.pk).update(
                 notification_attempts=F("notification_attempts") + 1
             )
-            return True
+            return claim(record)
 
-        with mock.patch.object(
-            notifications, "_deliverable", side_effect=claimed_elsewhere_meanwhile
-        ):
+        with mock.patch.object(notifications, "_claim", side_effect=claimed_elsewhere_meanwhile):
             assert notifications.deliver(Inquiry, inquiry.pk) is None
         assert mail.outbox == []
         assert notifications.deliver(Inquiry, inquiry.pk) == NotificationStatus.SENT
