@@ -70,13 +70,17 @@ def submit_inquiry(*, token, place, data, spam=False, forward=False):
     return inquiry
 
 
-def submit_suggestion(*, token, place, categories, submitter, photos=(), photo_credit=""):
+def submit_suggestion(*, token, place, data, photos=(), spam=False):
     """Save a suggested entry (status Eingereicht, never public) with its photos and the
     submitter's private contact details, then notify the editors once it has committed.
 
-    ``place`` is an unsaved Place with the public fields filled in; ``photos`` are (file, alt
-    text) pairs that have passed :func:`places.images.clean_image`.
+    ``place`` is an unsaved Place with the public fields filled in, ``data`` the suggest form's
+    cleaned data; ``photos`` are (file, alt text) pairs that have passed
+    :func:`places.images.clean_image`. From a suspected bot (``spam``) only a spam inquiry is
+    kept.
     """
+    if spam:
+        return _submit_spam_suggestion(token=token, data=data)
     existing = PlaceSubmission.objects.filter(token=token).first()
     if existing is not None:
         return existing
@@ -85,25 +89,25 @@ def submit_suggestion(*, token, place, categories, submitter, photos=(), photo_c
     try:
         with transaction.atomic():
             _save_with_unique_slug(place)
-            place.categories.set(categories)
+            place.categories.set(data["categories"])
             for order, (photo, alt_text) in enumerate(photos):
                 make_renditions(
                     PlaceImage.objects.create(
                         place=place,
                         image=photo,
                         alt_text=alt_text,
-                        credit=photo_credit,
+                        credit=data["photo_credit"],
                         order=order,
                     )
                 )
             submission = PlaceSubmission.objects.create(
                 place=place,
                 token=token,
-                name=submitter["name"],
-                email=submitter["email"],
-                phone=submitter.get("phone", ""),
-                note=submitter.get("note", ""),
-                rights_confirmed=bool(photos) and submitter.get("rights_confirmed", False),
+                name=data["submitter_name"],
+                email=data["submitter_email"],
+                phone=data.get("submitter_phone", ""),
+                note=data.get("note", ""),
+                rights_confirmed=bool(photos) and data.get("rights_confirmed", False),
                 consent_at=timezone.now(),
             )
             _notify_on_commit("submission", submission.pk)
@@ -115,7 +119,7 @@ def submit_suggestion(*, token, place, categories, submitter, photos=(), photo_c
     return submission
 
 
-def submit_spam_suggestion(*, token, data):
+def _submit_spam_suggestion(*, token, data):
     """Keep a suggestion from a suspected bot as a spam inquiry: no entry is created and no
     mail is sent, but an editor can still find a wrongly caught person in the admin."""
     lines = [
