@@ -6,17 +6,15 @@ ImmediateBackend runs it right away; a queue backend moves it off the request wi
 changes). inquiries/notifications.py sends the mails and records every attempt on the row.
 """
 
-import re
 from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from places.images import make_renditions
 from places.models import Place, PlaceImage
-from places.text import slugify_de
+from places.text import derive_teaser
 
 from .models import Concern, Inquiry, InquiryStatus, NotificationStatus, PlaceSubmission
 from .tasks import deliver_notifications
@@ -148,33 +146,10 @@ def _submit_spam_suggestion(*, token, data):
     )
 
 
-def derive_teaser(description, *, fallback, limit=300):
-    """The first sentence of the description, or its start cut at a word, for list cards."""
-    paragraph = " ".join(description.strip().split("\n\n")[0].split())
-    if not paragraph:
-        return Truncator(fallback).chars(limit)
-    sentence = re.match(r"(.+?[.!?])(?:\s|$)", paragraph)
-    if sentence and len(sentence.group(1)) >= 20:
-        paragraph = sentence.group(1)
-    return Truncator(paragraph).chars(limit)
-
-
-def unique_slug(name):
-    max_length = Place._meta.get_field("slug").max_length
-    base = slugify_de(name)[: max_length - 4].strip("-") or "ort"
-    taken = set(Place.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
-
-
 def _save_with_unique_slug(place):
     """Save with a slug no other entry has, retrying if a parallel request took it first."""
     for attempt in range(SLUG_ATTEMPTS):
-        place.slug = unique_slug(place.name)
+        place.slug = Place.objects.unique_slug(place.name)
         try:
             with transaction.atomic():
                 place.save()

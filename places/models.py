@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .text import slugify_de
+
 # The ``length`` lookup lets constraints check postal code and district code lengths.
 models.CharField.register_lookup(Length)
 
@@ -180,6 +182,19 @@ def published_count(relation="places"):
 class PlaceQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_condition())
+
+    def unique_slug(self, name):
+        """A slug for a new entry called ``name`` that no entry has yet: "alte-schule", else
+        "alte-schule-2", "-3", …"""
+        max_length = self.model._meta.get_field("slug").max_length
+        base = slugify_de(name)[: max_length - 4].strip("-") or "ort"
+        taken = set(self.filter(slug__startswith=base).values_list("slug", flat=True))
+        if base not in taken:
+            return base
+        number = 2
+        while f"{base}-{number}" in taken:
+            number += 1
+        return f"{base}-{number}"
 
     def with_cards(self):
         """Everything a card needs, in a constant number of queries."""

@@ -4,7 +4,6 @@ from django.core import mail
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from inquiries.intake import derive_teaser, unique_slug
 from inquiries.models import Inquiry, PlaceSubmission
 from places.models import Place, PlaceImage
 from tests.factories import make_category, make_district, make_place
@@ -294,23 +293,6 @@ class RetentionTextTests(TestCase):
                     self.assertContains(response, text)
                     self.assertNotContains(response, "1 Monaten")
                     self.assertNotContains(response, "12 Monaten")
-
-
-class TeaserAndSlugTests(TestCase):
-    def test_teaser_is_the_first_sentence(self):
-        description = "Ein Hof im Grünen, der Gäste aufnimmt. Mit Tieren.\n\nZweiter Absatz."
-        assert derive_teaser(description, fallback="x") == "Ein Hof im Grünen, der Gäste aufnimmt."
-
-    def test_teaser_of_one_long_paragraph_is_cut_at_a_word(self):
-        teaser = derive_teaser("Wort " * 200, fallback="x")
-        assert len(teaser) <= 300
-        assert teaser.endswith("…")
-
-    def test_teaser_falls_back_to_the_name(self):
-        assert derive_teaser("   ", fallback="Alte Schule") == "Alte Schule"
-
-    def test_slug_of_symbols_only(self):
-        assert unique_slug("!!!") == "ort"
 
 
 @override_settings(KREATIVORTE_EDITOR_EMAILS=EDITORS)
