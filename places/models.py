@@ -449,8 +449,6 @@ class Place(models.Model):
                 break
         if errors:
             raise ValidationError(errors)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
 
     @property
     def is_published(self):

@@ -68,12 +68,6 @@ class PlaceValidationTests(TestCase):
     def test_social_links_must_be_urls(self):
         self.assert_invalid("social_links", "keine gültige", social_links="instagram kalbe")
 
-    def test_publishing_sets_the_publication_date(self):
-        place = self.build(status=Place.Status.DRAFT, published_at=None)
-        place.status = Place.Status.PUBLISHED
-        place.full_clean()
-        assert place.published_at is not None
-
 
 class PlaceConstraintTests(TestCase):
     """The database itself refuses what validation would refuse, whatever writes to it."""
