@@ -24,6 +24,7 @@ from django.utils.functional import cached_property, lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from places.forms import MultilineField
 from places.images import ACCEPT, PhotoField
 from places.models import Category, District, Kind, Place
 
@@ -259,7 +260,7 @@ class ContactForm(ProtectedForm):
         error_messages=_required(_("Bitte wählen Sie Ihr Anliegen aus."))
         | {"invalid_choice": _("Bitte wählen Sie eines der genannten Anliegen aus.")},
     )
-    message = forms.CharField(
+    message = MultilineField(
         label=_("Ihre Nachricht"),
         max_length=MESSAGE_MAX_LENGTH,
         error_messages=_required(_("Bitte schreiben Sie uns Ihre Nachricht."))
@@ -304,7 +305,7 @@ class SuggestPlaceForm(ProtectedForm, forms.ModelForm):
         _("Für Rückfragen der Redaktion; wird nicht veröffentlicht.")
     )
     submitter_phone = sender_phone_field(_("Freiwillig; wird nicht veröffentlicht."))
-    note = forms.CharField(
+    note = MultilineField(
         label=_("Nachricht an die Redaktion"),
         help_text=_("Freiwillig, z. B. wie Sie mit dem Ort verbunden sind."),
         required=False,
@@ -353,6 +354,7 @@ class SuggestPlaceForm(ProtectedForm, forms.ModelForm):
             ),
             "website": _("Freiwillig, z. B. https://www.beispiel.de"),
         }
+        field_classes = {"description": MultilineField}
         widgets = {
             "kind": forms.RadioSelect,
             "categories": forms.CheckboxSelectMultiple,

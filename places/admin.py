@@ -1,10 +1,11 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import publishing
-from .forms import PlaceAdminForm, PlaceImageForm
+from .forms import MultilineField, PlaceAdminForm, PlaceImageForm
 from .images import make_renditions
 from .models import Category, District, Feature, Need, Place, PlaceImage
 from .search import search_places
@@ -53,6 +54,7 @@ class PlaceImageInline(admin.TabularInline):
 @admin.register(Place)
 class PlaceAdmin(admin.ModelAdmin):
     form = PlaceAdminForm
+    formfield_overrides = {models.TextField: {"form_class": MultilineField}}
     list_display = ["name", "kind", "district", "stage", "status", "featured", "updated_at"]
     list_filter = ["status", "kind", "categories", "stage", "needs", "featured", "district"]
     list_select_related = ["district"]

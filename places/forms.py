@@ -3,6 +3,15 @@ from django.core.exceptions import ValidationError
 
 from .images import PhotoField
 from .models import Place, PlaceImage
+from .text import normalise_newlines
+
+
+class MultilineField(forms.CharField):
+    """A text area's value with plain ``\n`` line breaks: browsers post CRLF, so without this
+    an untouched text would count as changed and be stored with other line endings."""
+
+    def to_python(self, value):
+        return normalise_newlines(super().to_python(value))
 
 
 class PlaceAdminForm(forms.ModelForm):

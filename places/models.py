@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .text import slugify_de
+from .text import paragraphs, slugify_de
 
 # The ``length`` lookup lets constraints check postal code and district code lengths.
 models.CharField.register_lookup(Length)
@@ -469,7 +469,7 @@ class Place(models.Model):
 
     @property
     def description_paragraphs(self):
-        return [part.strip() for part in self.description.split("\n\n") if part.strip()]
+        return paragraphs(self.description)
 
     # What the Steckbrief sections show: a section appears only when it has something to say.
 

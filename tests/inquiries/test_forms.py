@@ -183,6 +183,17 @@ class SuggestPlaceTests(TestCase):
         assert Place.objects.count() == 1
         assert len(mail.outbox) == 1
 
+    def test_a_description_posted_with_crlf_keeps_its_paragraphs(self):
+        description = "Ein Hof.\r\n\r\nMit zweitem Absatz, der weit genug führt.\r\nUnd Zeile."
+        self.post(description=description, note="Gruß\r\nOlga")
+        place = Place.objects.get()
+        assert place.description == description.replace("\r\n", "\n")
+        assert place.description_paragraphs == [
+            "Ein Hof.",
+            "Mit zweitem Absatz, der weit genug führt.\nUnd Zeile.",
+        ]
+        assert place.submission.note == "Gruß\nOlga"
+
     def test_an_edited_suggestion_under_the_same_form_token_is_saved_too(self):
         data = self.data()
         edited = {**data, "name": "Neue Mühle Grünhausen"}

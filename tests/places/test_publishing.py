@@ -7,11 +7,11 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.test import TestCase
-from django.urls import reverse
 
 from places import cache, publishing
 from places.models import Place
 from tests.factories import make_place
+from tests.places.admin_forms import change_form_data
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 
@@ -51,26 +51,8 @@ class AdminPublishingTests(TestCase):
     def setUp(self):
         self.client.force_login(self.editor)
 
-    def post_status(self, place, status, published_at=""):
-        url = reverse("admin:places_place_change", args=[place.pk])
-        form = self.client.get(url).context["adminform"].form
-        data = {
-            name: value
-            for name, value in form.initial.items()
-            if value is not None and name not in {"categories", "features", "needs"}
-        }
-        data.update(
-            status=status,
-            categories=[category.pk for category in place.categories.all()],
-            district=place.district.pk,
-            **{
-                "published_at_0": published_at,
-                "published_at_1": "",
-                "images-TOTAL_FORMS": "0",
-                "images-INITIAL_FORMS": "0",
-            },
-        )
-        data.pop("published_at", None)
+    def post_status(self, place, status):
+        url, data = change_form_data(self.client, place, status=status)
         return self.client.post(url, data)
 
     def test_choosing_published_calls_the_publishing_step(self):
