@@ -333,21 +333,18 @@ class SuggestPlaceForm(ProtectedForm, forms.ModelForm):
     class Meta:
         model = Place
         fields = ["name", "kind", "categories", "locality", "district", "description", "website"]
+        # Only where the form asks differently from the model's verbose_name and help_text.
         labels = {
             "name": _("Name des Ortes oder Projekts"),
             "kind": _("Was möchten Sie vorschlagen?"),
             "categories": _("Themen"),
             "locality": _("Gemeinde oder Stadt"),
             "district": _("Landkreis oder kreisfreie Stadt"),
-            "description": _("Beschreibung"),
-            "website": _("Website"),
         }
         help_texts = {
             "name": _("z. B. „Alte Dorfschule Kleinwusterwitz“"),
-            "kind": "",
             "categories": _("Wählen Sie alle Themen, die passen."),
             "locality": _("Bei Ortsteilen bitte die Gemeinde, z. B. „Kalbe (Milde)“."),
-            "district": "",
             "description": _(
                 "Was geschieht dort, wer steckt dahinter, was ist geplant? Der erste Satz wird "
                 "als Kurztext in der Liste gezeigt."

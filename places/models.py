@@ -471,38 +471,6 @@ class Place(models.Model):
     def description_paragraphs(self):
         return paragraphs(self.description)
 
-    # What the Steckbrief sections show: a section appears only when it has something to say.
-
-    @property
-    def has_object_facts(self):
-        """Anything for "Das Objekt": former use, years, areas, workspaces or beds."""
-        return bool(
-            self.former_use
-            or self.building_year
-            or self.active_since
-            or self.plot_area
-            or self.usable_area
-            or self.workspaces
-            or self.beds
-        )
-
-    @property
-    def has_people_facts(self):
-        return bool(self.operator or self.contact_person)
-
-    @property
-    def has_offer(self):
-        """Features or opening information; reads the prefetched features."""
-        return bool(self.opening_info or self.features.all())
-
-    @property
-    def step_free_known(self):
-        return self.step_free != StepFree.UNKNOWN
-
-    @property
-    def has_accessibility_facts(self):
-        return self.step_free_known or bool(self.accessibility_notes)
-
     @property
     def has_links(self):
         return bool(self.website or self.social_link_list)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .. import open_data, structured_data
+from .. import open_data, steckbrief, structured_data
 
 register = template.Library()
 
@@ -37,6 +37,12 @@ def current_nav(context):
         return context["nav_current"]
     match = getattr(context.get("request"), "resolver_match", None)
     return match.url_name if match else ""
+
+
+@register.simple_tag
+def steckbrief_sections(place):
+    """The fact sections of an entry's Steckbrief (places/steckbrief.py), by key."""
+    return steckbrief.sections(place)
 
 
 @register.simple_tag(takes_context=True)
