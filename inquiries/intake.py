@@ -22,9 +22,6 @@ from .tasks import deliver_notifications
 SLUG_ATTEMPTS = 5
 
 
-# Saving
-
-
 def already_received(token):
     """Whether a submission with this key (form token and content) was saved already."""
     return (
