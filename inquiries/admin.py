@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from places import admin as places_admin
+from places.forms import MultilineField
 from places.models import Place
 
 from . import notifications
@@ -83,6 +85,7 @@ NOTIFICATION_FIELDS = [
 
 @admin.register(Inquiry)
 class InquiryAdmin(ContactDisplayMixin, ResendNotificationsMixin, admin.ModelAdmin):
+    formfield_overrides = {models.TextField: {"form_class": MultilineField}}
     list_display = [
         "created_at",
         "name",
