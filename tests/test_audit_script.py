@@ -2,6 +2,7 @@
 tests/browser/test_audit_checks.py runs the in-browser checks in Chromium."""
 
 import json
+import socket
 from types import SimpleNamespace
 
 import pytest
@@ -12,7 +13,7 @@ from scripts.audit import budgets, cli, fixtures, lighthouse, report, vnu
 from scripts.audit.config import FONT_BUDGET, LIGHTHOUSE_BUDGETS, TILE_PATH, WEIGHT_BUDGET
 from scripts.audit.pages import PAGES, PageType
 from scripts.audit.results import Result
-from scripts.audit.site import parse_ports, parse_server_log
+from scripts.audit.site import free_port, parse_ports, parse_server_log
 from tests.factories import make_place
 
 LIST = PageType("list", "/orte/", "Liste", weight=True)
@@ -53,6 +54,16 @@ def test_ports_come_from_the_flag_or_the_environment(monkeypatch):
             parse_ports(bad)
     with pytest.raises(SystemExit):
         cli.parse_args(["--ports", "8119-8110"])
+
+
+def test_a_port_with_a_listener_is_taken():
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        with pytest.raises(SystemExit, match=f"No free port in {port}-{port}"):
+            free_port(range(port, port + 1))
+    assert free_port(range(port, port + 1)) == port
 
 
 # --- Results ------------------------------------------------------------------------------------

@@ -31,6 +31,8 @@ def parse_ports(text):
 def free_port(ports):
     for port in ports:
         with socket.socket() as sock:
+            # As gunicorn does: a port whose last connections are in TIME_WAIT is free.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
