@@ -1,6 +1,6 @@
-"""The audit's reflow check in Chromium, on pages made for the purpose."""
+"""The audit's in-browser checks (reflow, axe with WCAG 2.2) in Chromium, on pages made for them."""
 
-from scripts.audit.browser import check_reflow
+from scripts.audit.browser import axe_violations, check_reflow
 
 STYLE = "<style>body { margin: 0; font: 16px/1.4 sans-serif } * { box-sizing: border-box }</style>"
 TOPICS = (
@@ -40,3 +40,16 @@ def test_reflow_accepts_wide_content_in_a_scrolling_box_and_fixed_layers(page):
         "</div><p>Ein Satz, der umbricht, wie es sich gehört.</p>"
     )
     assert check_reflow(page, widths=(320, 390)) == []
+
+
+def test_axe_runs_the_wcag_22_rules_too(page):
+    """target-size (WCAG 2.2, 2.5.8) is tagged wcag22aa only: it runs because that tag is on."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.set_content(
+        '<html lang="de"><title>Ziele</title><main><h1>Ziele</h1><p>'
+        '<button style="width: 12px; height: 12px; padding: 0">1</button>'
+        '<button style="width: 12px; height: 12px; padding: 0">2</button></p></main></html>'
+    )
+    found = axe_violations(Axe(), page, "desktop", set())
+    assert {violation["rule"] for violation in found} == {"target-size"}
