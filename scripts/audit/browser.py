@@ -148,7 +148,7 @@ class BrowserAudit:
         elif result.status == 200:
             if page_type.action == "submit-empty":
                 self.submit_empty(page, result)
-            elif page_type.action == "post-without-token":
+            elif page_type.action == "no-token":
                 with page.expect_navigation(wait_until="load") as navigation:
                     page.get_by_role("button", name="Senden").click()
                 result.status = navigation.value.status if navigation.value else None

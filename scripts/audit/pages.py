@@ -17,7 +17,8 @@ class PageType:
     weight: bool = False
     expect_status: int = 200
     # What to do after loading: "map" (consent, then the map must render), "submit-empty",
-    # "post-without-token", "feedback" (a feedback contact must be on the page).
+    # "no-token" (post its form without the CSRF token), "feedback" (a feedback contact must be
+    # on the page).
     action: str = ""
     # Further paths to try when the action's control is not on this page.
     fallback: tuple[str, ...] = ()
@@ -47,16 +48,6 @@ PAGES = [
     # Error pages from views that exist only in the audit's URLconf (scripts/audit/urls.py).
     PageType("400", "/audit-fehler/400/", "Fehlerseite 400", expect_status=400),
     PageType("403", "/audit-fehler/403/", "Fehlerseite 403", expect_status=403),
-    PageType(
-        "403-csrf",
-        "/audit-fehler/csrf/",
-        "CSRF-Fehler",
-        expect_status=403,
-        action="post-without-token",
-    ),
+    PageType("403-csrf", "/audit-fehler/csrf/", "CSRF", expect_status=403, action="no-token"),
     PageType("500", "/audit-fehler/500/", "Fehlerseite 500", expect_status=500),
 ]
-
-
-def by_name():
-    return {page.name: page for page in PAGES}
