@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from places import publishing
 from places.cache import bump_generation
 from places.models import Place, PlaceOldSlug
 
@@ -94,11 +95,15 @@ def _check(place, transition, user):
         )
 
 
-def _move(place, transition, *, user, update_fields=("status",)):
+def _move(place, transition, *, user, save=None):
+    """Check, save (``save``, or just the new status), record a version, refresh caches."""
     _check(place, transition, user)
     with transaction.atomic(), reversion.create_revision():
-        place.status = transition.target
-        place.save(update_fields=[*update_fields, "updated_at"])
+        if save is None:
+            place.status = transition.target
+            place.save(update_fields=["status", "updated_at"])
+        else:
+            save()
         reversion.add_to_revision(place)
         if user is not None:
             reversion.set_user(user)
@@ -113,14 +118,12 @@ def accept(place, *, user=None):
 
 
 def publish(place, *, user=None):
-    """Make the entry public. The publication date is set on the first publication only, so a
-    re-published entry keeps its place among the newest."""
+    """Make the entry public through the one publishing step (places.publishing), which sets
+    the publication date on the first publication only, so a re-published entry keeps it."""
     transition = TRANSITIONS["publish"]
     _check(place, transition, user)
     place.full_clean()
-    if place.published_at is None:
-        place.published_at = timezone.now()
-    return _move(place, transition, user=user, update_fields=("status", "published_at"))
+    return _move(place, transition, user=user, save=lambda: publishing.publish(place, by=user))
 
 
 def unpublish(place, *, user=None):

@@ -31,6 +31,18 @@ class HistoryTests(MatrixData, TestCase):
         assert self.versions(place) == count
         assert Place.objects.get(pk=place.pk).updated_at == updated
 
+    def test_a_browser_posting_the_unchanged_form_records_nothing(self):
+        """Browsers send text areas with CRLF line endings; that is no change either."""
+        from tests.places.admin_forms import change_form_data
+
+        place = self.in_altmark
+        url, data = change_form_data(self.client, place, teaser="Zeile eins.")
+        self.client.post(url, data)
+        count = self.versions(place)
+        url, data = change_form_data(self.client, place)
+        assert self.client.post(url, data).status_code == 302
+        assert self.versions(place) == count
+
     def test_history_page_shows_who_changed_what(self):
         place = self.in_altmark
         self.change(place, teaser="Erster Kurztext.")
