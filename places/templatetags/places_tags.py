@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .. import open_data
+from .. import blueprint, open_data
 
 register = template.Library()
 
@@ -73,3 +73,9 @@ def display_url(url):
     parts = urlsplit(url)
     host = parts.netloc.removeprefix("www.")
     return f"{host}{parts.path}".rstrip("/") or url
+
+
+@register.simple_tag
+def blueprint_facts(place):
+    """The "Wie es gemacht wurde" facts the entry states, as (label, value) pairs."""
+    return blueprint.facts_of(place)
