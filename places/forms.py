@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +17,7 @@ class PlaceImageForm(forms.ModelForm):
 
 
 MAX_COMPARED = 3
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 # Each value is a slug; a longer one cannot name an entry.
 SLUG_MAX_LENGTH = Place._meta.get_field("slug").max_length
 
@@ -49,7 +52,8 @@ class CompareForm(forms.Form):
     def places(self):
         """The published entries named, in the order given, and the names that match none."""
         slugs = self.cleaned_data.get("orte", []) if self.is_valid() else []
-        valid = [slug for slug in slugs if len(slug) <= SLUG_MAX_LENGTH]
+        # Only real slugs reach the database (PostgreSQL refuses a NUL byte, for one).
+        valid = [slug for slug in slugs if len(slug) <= SLUG_MAX_LENGTH and SLUG.fullmatch(slug)]
         found = {
             place.slug: place
             for place in Place.objects.published().with_details().filter(slug__in=valid)
