@@ -1,70 +1,14 @@
-"""How an entry came about ("Wie es gemacht wurde"), declared once.
+"""For founders: how entries came about, counted for "Ideen finden" and set side by side.
 
-The detail page, the comparison table and the CSV read ``FACTS``; the timeline and the two
-lessons have their own shape (an ordered list, short prose) but a compact text form here too.
+The facts themselves are declared once in ``places/steckbrief.py`` (section "Wie es gemacht
+wurde"); this module counts entries by them and builds the comparison table from them.
 """
 
-from dataclasses import dataclass
-from typing import Any
-
 from django.db.models import Count, Exists, OuterRef, Q
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from . import steckbrief
 from .models import BuildingType, FundingProgramme, OrganisationForm, Place
-
-
-@dataclass(frozen=True)
-class Fact:
-    """One labelled fact; ``value`` returns "" where the entry does not say."""
-
-    name: str
-    label: Any
-    value: Any
-
-
-def _choice(field):
-    return lambda place: getattr(place, f"get_{field}_display")() if getattr(place, field) else ""
-
-
-def funding_text(place):
-    """The programmes, from the prefetched relation."""
-    return ", ".join(programme.name for programme in place.funding_programmes.all())
-
-
-def timeline_text(place):
-    """The milestones as one line: "05/2017 Coconat eröffnet; 2019 …"."""
-    return "; ".join(f"{milestone.when} {milestone.text}" for milestone in place.milestones.all())
-
-
-FACTS = [
-    Fact("organisation_form", _("Rechtsform des Trägers"), _choice("organisation_form")),
-    Fact("ownership", _("Gebäude / Grundstück"), _choice("ownership")),
-    Fact("funding_programmes", _("Förderung / Finanzierung"), funding_text),
-    Fact("investment_band", _("Investitionsvolumen"), _choice("investment_band")),
-    Fact(
-        "own_work_share",
-        _("Eigenleistung"),
-        lambda place: "" if place.own_work_share is None else f"{place.own_work_share} %",
-    ),
-    Fact(
-        "open_to_founders",
-        _("Ansprechbar für Gründende"),
-        lambda place: _("ja, für Erfahrungsaustausch") if place.open_to_founders else "",
-    ),
-]
-# The comparison table and the CSV also carry the story in compact form.
-STORY_FACTS = [
-    Fact("timeline", _("Zeitleiste"), timeline_text),
-    Fact("lessons_helped", _("Das hat geholfen"), lambda place: place.lessons_helped),
-    Fact("lessons_hard", _("Das war schwer"), lambda place: place.lessons_hard),
-]
-
-
-def facts_of(place, facts=FACTS):
-    """``[(label, value), …]`` of the facts the entry states."""
-    pairs = ((fact.label, fact.value(place)) for fact in facts)
-    return [(label, value) for label, value in pairs if value]
 
 
 def building_type_counts(places):
@@ -121,40 +65,39 @@ def funding_counts(places):
     )
 
 
-def _number(field, unit=""):
-    """A count or an area, grouped the German way: "35.000 m²"."""
-
-    def value(place):
-        number = getattr(place, field)
-        return "" if number is None else f"{number_format(number, force_grouping=True)}{unit}"
-
-    return value
+def timeline_text(place):
+    """The milestones as one line: "05/2017 Coconat eröffnet; 2019 …"."""
+    return "; ".join(f"{milestone.when} {milestone.text}" for milestone in place.milestones.all())
 
 
-def _year(field):
-    return lambda place: "" if getattr(place, field) is None else str(getattr(place, field))
+def _where(place):
+    return f"{place.locality}, {place.district.name}"
 
 
-# What the comparison shows of the Steckbrief before "Wie es gemacht wurde".
-PROFILE_FACTS = [
-    Fact("kind", _("Art des Eintrags"), _choice("kind")),
-    Fact(
-        "where",
-        _("Lage"),
-        lambda place: f"{place.locality}, {place.district.name}",
+# The comparison: who and where first, then every Steckbrief fact but the contact people's,
+# then the timeline.
+PROFILE = steckbrief.Section(
+    "profile",
+    _("Überblick"),
+    (
+        steckbrief.Fact("kind"),
+        steckbrief.Fact("locality", _("Lage"), get=_where),
+        steckbrief.Fact("stage"),
     ),
-    Fact("stage", _("Stand"), _choice("stage")),
-    Fact("former_use", _("Frühere Nutzung"), lambda place: place.former_use),
-    Fact("building_year", _("Baujahr"), _year("building_year")),
-    Fact("active_since", _("Aktiv seit"), _year("active_since")),
-    Fact("usable_area", _("Nutzfläche"), _number("usable_area", " m²")),
-    Fact("workspaces", _("Arbeitsplätze"), _number("workspaces")),
-    Fact("beds", _("Betten"), _number("beds")),
-]
-COMPARE_FACTS = [*PROFILE_FACTS, *FACTS, *STORY_FACTS]
+)
+COMPARED_SECTIONS = (
+    PROFILE,
+    steckbrief.OBJECT,
+    steckbrief.LOCATION,
+    steckbrief.OFFER,
+    steckbrief.ACCESSIBILITY,
+    steckbrief.HOW,
+)
 
 
-def compare_rows(places, facts=COMPARE_FACTS):
+def compare_rows(places):
     """``[(label, [value per entry]), …]``, leaving out facts none of the entries states."""
-    rows = ((fact.label, [fact.value(place) for place in places]) for fact in facts)
+    facts = [fact for section in COMPARED_SECTIONS for fact in section.facts]
+    rows = [(fact.title, [fact.display(place) or "" for place in places]) for fact in facts]
+    rows.append((_("Zeitleiste"), [timeline_text(place) for place in places]))
     return [(label, values) for label, values in rows if any(values)]

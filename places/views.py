@@ -130,7 +130,7 @@ def place_csv(request):
     queryset = (
         Place.objects.published()
         .select_related("district")
-        .prefetch_related("categories", "features", "needs")
+        .prefetch_related("categories", "features", "needs", "funding_programmes", "milestones")
     )
     filterset, places = _filtered_places(request, queryset)
     if places is None:

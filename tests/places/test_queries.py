@@ -10,7 +10,8 @@ The numbers, for the README:
   milestones; related entries + their categories, needs, images); 8 when no related entry
   exists, as Django skips prefetching for an empty result
 - GeoJSON: 7 (5 vocabularies, entries with a "seeks people" flag, categories)
-- CSV: 9 (5 vocabularies, entries with district, categories, features, needs)
+- CSV: 11 (5 vocabularies, entries with district, categories, features, needs, funding
+  programmes, milestones)
 """
 
 from django.db import connection
@@ -31,7 +32,7 @@ LIST = 10
 DETAIL = 11
 DETAIL_WITHOUT_RELATED = 8
 GEOJSON = 7
-CSV = 9
+CSV = 11
 
 
 class QueryCountMixin:

@@ -6,8 +6,8 @@ from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
 
+from places import publishing
 from places.models import Category, District, Feature, FundingProgramme, Milestone, Need, Place
 from places.text import slugify_de
 
@@ -64,11 +64,12 @@ class Command(BaseCommand):
             return
         relations = {name: row.pop(name, []) for name in RELATIONS}
         milestones = [Milestone(**milestone) for milestone in row.pop("milestones", [])]
+        status = row.pop("status", Place.Status.DRAFT)
         row["district"] = District.objects.get(code=row["district"])
+        # "Zuletzt geprüft" stays empty: loading seed data checks nothing.
         place = Place(**row)
-        if place.status == Place.Status.PUBLISHED:
-            place.published_at = timezone.now()
-            place.last_checked = timezone.localdate()
+        if status != Place.Status.PUBLISHED:
+            place.status = status
         place.full_clean(exclude=list(RELATIONS))
         place.save()
         for name, model in RELATIONS.items():
@@ -80,6 +81,8 @@ class Command(BaseCommand):
             milestone.place = place
             milestone.full_clean()
             milestone.save()
+        if status == Place.Status.PUBLISHED:
+            publishing.publish(place)
         self.created += 1
 
     def create_flatpages(self, pages):
