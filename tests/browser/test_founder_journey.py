@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from inquiries.models import Inquiry
+from inquiries.models import Concern, Inquiry
 from places.models import Place
 from tests.browser.steps import CONTACT_THANKS, heading, send_contact_form
 from tests.factories import make_place
@@ -19,7 +19,12 @@ MESSAGE = "Wir planen eine Genossenschaft in einer alten Dorfschule. Wie habt ih
 def schools():
     common = {"building_type": "schule", "former_use": "ehemalige Dorfschule"}
     return {
-        "coop": make_place(name="Schulhaus eG", organisation_form="genossenschaft", **common),
+        "coop": make_place(
+            name="Schulhaus eG",
+            organisation_form="genossenschaft",
+            open_to_founders=True,
+            **common,
+        ),
         "coop2": make_place(
             name="Lernort Genossenschaft", organisation_form="genossenschaft", **common
         ),
@@ -52,8 +57,9 @@ def test_founder_finds_compares_and_writes(live_server, page, schools):
 
     page.get_by_role("link", name="Nachricht an „Schulhaus eG“").click()
     assert heading(page) == "Nachricht zu „Schulhaus eG“"
-    send_contact_form(page, concern="Ich möchte einen Kreativort gründen", message=MESSAGE)
+    send_contact_form(page, concern="Erfahrungsaustausch", message=MESSAGE)
     assert heading(page) == CONTACT_THANKS
     inquiry = Inquiry.objects.get()
     assert inquiry.place == Place.objects.get(slug="schulhaus-eg")
     assert inquiry.message == MESSAGE
+    assert inquiry.concern == Concern.EXCHANGE

@@ -308,3 +308,45 @@ class ComparePageTests(TestCase):
             self.compare("alpha")
         with self.assertNumQueries(7):
             self.compare("alpha,beta,gamma")
+
+
+class FounderExchangeTests(TestCase):
+    """'Ansprechbar für Gründende' offers the concern 'Erfahrungsaustausch' on that entry only."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.open = make_place(name="Offener Hof", open_to_founders=True)
+        cls.closed = make_place(name="Stiller Hof")
+
+    def contact_url(self, place=None):
+        if place is None:
+            return reverse("inquiries:contact")
+        return reverse("inquiries:place-contact", kwargs={"slug": place.slug})
+
+    def test_offered_only_where_the_operators_welcome_founders(self):
+        self.assertContains(self.client.get(self.contact_url(self.open)), "Erfahrungsaustausch")
+        self.assertNotContains(
+            self.client.get(self.contact_url(self.closed)), "Erfahrungsaustausch"
+        )
+        self.assertNotContains(self.client.get(self.contact_url()), "Erfahrungsaustausch")
+
+    def test_the_inquiry_is_stored_with_the_concern(self):
+        from inquiries.models import Concern, Inquiry
+        from tests.inquiries.inquiry_helpers import contact_data
+
+        response = self.client.post(self.contact_url(self.open), contact_data(concern="exchange"))
+        assert response.status_code == 302
+        assert Inquiry.objects.get().concern == Concern.EXCHANGE
+
+    def test_refused_in_german_elsewhere(self):
+        from inquiries.models import Inquiry
+        from tests.inquiries.inquiry_helpers import contact_data
+
+        response = self.client.post(self.contact_url(self.closed), contact_data(concern="exchange"))
+        assert response.status_code == 200
+        self.assertContains(response, "Bitte wählen Sie eines der genannten Anliegen aus.")
+        assert not Inquiry.objects.exists()
+
+    def test_the_steckbrief_says_so(self):
+        response = self.client.get(self.open.get_absolute_url())
+        self.assertContains(response, "<dt>Ansprechbar für Gründende</dt><dd>ja</dd>", html=True)
