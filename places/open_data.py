@@ -42,6 +42,10 @@ GEOJSON_FIELDS = [
     "locality_part",
     "latitude",
     "longitude",
+    # "Wie es gemacht wurde", for founders' own maps and analyses.
+    "building_type",
+    "organisation_form",
+    "ownership",
 ]
 
 
@@ -65,6 +69,13 @@ def geojson_feature(place, url, kind_labels):
             "locality": place.locality,
             "locality_part": place.locality_part,
             "seeking": place.seeking,
+            "gebaeudetyp": place.get_building_type_display() if place.building_type else "",
+            "rechtsform": (
+                place.get_organisation_form_display() if place.organisation_form else ""
+            ),
+            "eigentum": place.get_ownership_display() if place.ownership else "",
+            "foerderung": _names(place.funding_programmes),
+            "zeitleiste": blueprint.timeline_text(place),
         },
     }
 

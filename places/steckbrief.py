@@ -45,7 +45,7 @@ class Fact:
 
     def raw(self, place):
         value = self.get(place) if self.get else getattr(place, self.field)
-        return None if value in (None, "", self.unknown) else value
+        return None if value in (None, "", [], self.unknown) else value
 
     def display(self, place):
         """The value as the page shows it, or None when there is nothing to show."""
@@ -60,6 +60,10 @@ class Fact:
             return f"{number_format(value, 0, force_grouping=True)} {self.unit}"
         if value is True:
             return gettext("ja")
+        if isinstance(value, list):
+            return ", ".join(value)
+        if isinstance(value, list):
+            return "; ".join(value)
         return value
 
     def export(self, place):
@@ -69,6 +73,8 @@ class Fact:
             return getattr(place, f"get_{self.field}_display")()
         if value is True:
             return gettext("ja")
+        if isinstance(value, list):
+            return "; ".join(value)
         return value
 
 
@@ -125,8 +131,8 @@ ACCESSIBILITY = Section(
 
 
 def programme_names(place):
-    """The funding programmes, from the prefetched relation."""
-    return ", ".join(programme.name for programme in place.funding_programmes.all())
+    """The funding programmes' names, from the prefetched relation."""
+    return [programme.name for programme in place.funding_programmes.all()]
 
 
 HOW = Section(

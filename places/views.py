@@ -9,7 +9,7 @@ from django_filters.views import FilterView
 from . import blueprint, geo, open_data
 from .filters import PLANS, PlaceFilter
 from .forms import MAX_COMPARED, CompareForm
-from .models import Category, District, Need, Place, published_count
+from .models import Category, District, FundingProgramme, Need, Place, published_count
 
 OPEN_DATA_CACHE = cache_control(public=True, max_age=300)
 
@@ -110,7 +110,11 @@ def place_geojson(request):
         .filter(latitude__isnull=False, longitude__isnull=False)
         .only(*open_data.GEOJSON_FIELDS)
         .with_seeking()
-        .prefetch_related(Prefetch("categories", queryset=Category.objects.only("name", "slug")))
+        .prefetch_related(
+            Prefetch("categories", queryset=Category.objects.only("name", "slug")),
+            Prefetch("funding_programmes", queryset=FundingProgramme.objects.only("name")),
+            "milestones",
+        )
     )
     filterset, places = _filtered_places(request, queryset)
     if places is None:

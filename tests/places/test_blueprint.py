@@ -152,10 +152,23 @@ class FilterTests(TestCase):
 
     def test_geojson_and_csv_follow_the_filters(self):
         geojson = self.client.get(reverse("places:place-geojson"), {"foerderung": "leader-clld"})
-        assert [f["properties"]["name"] for f in geojson.json()["features"]] == ["Alte Schule"]
+        (feature,) = geojson.json()["features"]
+        assert feature["properties"]["name"] == "Alte Schule"
+        assert feature["properties"]["gebaeudetyp"] == "Schule"
+        assert feature["properties"]["rechtsform"] == "Genossenschaft"
+        assert feature["properties"]["eigentum"] == "gekauft"
+        assert feature["properties"]["foerderung"] == ["LEADER/CLLD"]
         response = self.client.get(reverse("places:place-csv"), {"rechtsform": "verein"})
         rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert [row["name"] for row in rows] == ["Gutshof"]
+        make_milestone(self.school, year=2019, month=4, text="Schule gekauft")
+        make_milestone(self.school, year=2021, text="Eröffnung")
+        response = self.client.get(reverse("places:place-csv"), {"vornutzung": "schule"})
+        (row,) = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+        assert row["gebaeudetyp"] == "Schule"
+        assert row["rechtsform"] == "Genossenschaft"
+        assert row["foerderung"] == "LEADER/CLLD"
+        assert row["zeitleiste"] == "04/2019 Schule gekauft; 2021 Eröffnung"
 
     def test_invalid_filter_on_open_data_is_a_400(self):
         response = self.client.get(reverse("places:place-geojson"), {"betten_min": "x"})

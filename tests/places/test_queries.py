@@ -9,7 +9,8 @@ The numbers, for the README:
 - detail: 11 (entry + its categories, needs, images, features, funding programmes,
   milestones; related entries + their categories, needs, images); 8 when no related entry
   exists, as Django skips prefetching for an empty result
-- GeoJSON: 7 (5 vocabularies, entries with a "seeks people" flag, categories)
+- GeoJSON: 9 (5 vocabularies, entries with a "seeks people" flag, categories, funding
+  programmes, milestones)
 - CSV: 11 (5 vocabularies, entries with district, categories, features, needs, funding
   programmes, milestones)
 """
@@ -31,7 +32,7 @@ HOME = 8
 LIST = 10
 DETAIL = 11
 DETAIL_WITHOUT_RELATED = 8
-GEOJSON = 7
+GEOJSON = 9
 CSV = 11
 
 
