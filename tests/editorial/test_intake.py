@@ -59,9 +59,11 @@ class CorrectionFormTests(MatrixData, TestCase):
         self.in_altmark.save()
         assert self.client.get(self.url(self.in_altmark)).status_code == 404
 
-    def test_the_general_contact_form_does_not_offer_korrektur(self):
+    def test_the_contact_forms_do_not_offer_korrektur(self):
         response = self.client.get(reverse("inquiries:contact"))
         self.assertNotContains(response, 'value="correction"')
+        url = reverse("inquiries:place-contact", args=[self.in_altmark.slug])
+        self.assertNotContains(self.client.get(url), 'value="correction"')
 
 
 @override_settings(KREATIVORTE_EDITOR_EMAILS=EDITORS, KREATIVORTE_FORM_MIN_SECONDS=0)
