@@ -16,6 +16,7 @@ COPY pyproject.toml README.md ./
 COPY kreativorte kreativorte
 COPY places places
 COPY inquiries inquiries
+COPY editorial editorial
 RUN pip install .
 
 COPY . .
