@@ -71,7 +71,7 @@ seed: migrate
 	$(MANAGE) seed
 
 # Local development: DEBUG on (and so a development secret key) unless the caller says otherwise.
-run seed migrate superuser lint: export DJANGO_DEBUG ?= 1
+run seed migrate superuser lint messages: export DJANGO_DEBUG ?= 1
 
 run: seed
 	$(MANAGE) runserver $(HOST):$(PORT)
