@@ -9,6 +9,8 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
+handler500 = "kreativorte.views.server_error"
+
 admin.site.site_header = _("Kreativorte im Grünen – Redaktion")
 admin.site.site_title = _("Kreativorte im Grünen")
 admin.site.index_title = _("Einträge und Inhalte pflegen")

@@ -199,6 +199,9 @@ class Site:
             "DJANGO_MEDIA_ROOT": str(self.media),
             # Plain HTTP on 127.0.0.1: the browser must keep the CSRF cookie.
             "DJANGO_SECURE_COOKIES": "0",
+            "DJANGO_HTTPS": "0",
+            # No nginx in front: Django serves the photos and the tile.
+            "KREATIVORTE_SERVE_MEDIA": "1",
             "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "DJANGO_LOG_LEVEL": "WARNING",
             # The audit checks how the form shows errors, not the spam time trap.
