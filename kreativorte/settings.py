@@ -282,7 +282,8 @@ def cache_from_url(url):
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if scheme in {"redis", "rediss"}:
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache; an unreachable Redis counts as a miss (kreativorte/cache.py).
+            "BACKEND": "kreativorte.cache.TolerantRedisCache",
             "LOCATION": url,
             # A cache that does not answer within a second is treated as down, not waited for.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

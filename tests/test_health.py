@@ -10,11 +10,13 @@ from unittest import mock
 
 import pytest
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError, connection
 from django.http import HttpResponse
 from django.test import SimpleTestCase, TestCase, override_settings
 from django.urls import path
+from django.utils.module_loading import import_string
 
 from kreativorte.logs import JsonFormatter, OneLineFormatter
 from kreativorte.request_id import RequestIdFilter, current_request_id
@@ -52,6 +54,7 @@ class HealthTests(TestCase):
         with (
             connection.execute_wrapper(fail_every_query),
             self.assertLogs("kreativorte.health", "WARNING") as logs,
+            self.assertNoLogs("django.request"),
         ):
             response = self.client.get("/readyz")
         assert response.status_code == 503
@@ -184,7 +187,7 @@ def test_cache_is_local_memory_by_default():
 
 def test_cache_url_selects_redis():
     config = cache_from_url("redis://127.0.0.1:6379/2")
-    assert config["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert issubclass(import_string(config["BACKEND"]), RedisCache)
     assert config["LOCATION"] == "redis://127.0.0.1:6379/2"
     assert cache_from_url("rediss://cache.example:6380/0")["LOCATION"].startswith("rediss://")
 
@@ -219,7 +222,7 @@ def redis_cache(settings):
 
 @pytest.mark.django_db
 def test_generation_counter_and_readiness_on_redis(redis_cache, client):
-    assert redis_cache.__class__.__name__ == "RedisCache"
+    assert isinstance(redis_cache, RedisCache)
     first = generation_cache.generation()
     generation_cache.bump_generation()
     assert generation_cache.generation() == first + 1
@@ -227,11 +230,26 @@ def test_generation_counter_and_readiness_on_redis(redis_cache, client):
     assert client.get("/readyz").json()["checks"]["cache"] == "ok"
 
 
-@pytest.mark.django_db
-def test_readiness_reports_an_unreachable_redis(settings, client):
+@pytest.fixture
+def unreachable_redis(settings):
+    """Redis on a port nothing listens on (this worktree's range)."""
     settings.CACHES = {"default": cache_from_url("redis://127.0.0.1:8127/0")}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(logging.getLogger("kreativorte.health"), "disabled", True)
-        response = client.get("/readyz")
+    return caches["default"]
+
+
+@pytest.mark.django_db
+def test_readiness_reports_an_unreachable_redis(unreachable_redis, client, caplog):
+    response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"] == {"database": "ok", "cache": "error"}
+
+
+def test_an_unreachable_redis_is_a_miss_not_an_error(unreachable_redis, caplog):
+    with caplog.at_level(logging.WARNING, "kreativorte.cache"):
+        assert unreachable_redis.get("schluessel", "vorgabe") == "vorgabe"
+        unreachable_redis.set("schluessel", 1)
+        assert unreachable_redis.add("schluessel", 1) is False
+        assert unreachable_redis.get_many(["a", "b"]) == {}
+        generation_cache.bump_generation()
+        assert generation_cache.generation() is None
+    assert "cache unreachable (ConnectionError), get skipped" in caplog.messages
