@@ -15,11 +15,11 @@ from django.db import OperationalError, connection
 from django.test import Client, TestCase, override_settings
 from django.urls import clear_url_caches, path, reverse
 
+from inquiries.models import Inquiry
 from kreativorte.urls import handler500
 from kreativorte.urls import urlpatterns as site_urlpatterns
-from places.models import Inquiry
 from tests.factories import make_place
-from tests.places.inquiry_helpers import contact_data
+from tests.inquiries.inquiry_helpers import contact_data
 
 PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "a-production-like-secret-key-with-enough-characters-0123456789",
@@ -240,7 +240,7 @@ class DatabaseOutageTests(TestCase):
 
     def test_form_post_during_an_outage_says_nothing_was_saved(self):
         with connection.execute_wrapper(fail_every_query), self.assertLogs("kreativorte.outage"):
-            response = self.client.post(reverse("places:contact"), contact_data())
+            response = self.client.post(reverse("inquiries:contact"), contact_data())
         self.assert_outage_page(response)
         assert Inquiry.objects.count() == 0
 
