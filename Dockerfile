@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
 # Kreativorte im Grünen: gunicorn behind nginx (compose.yaml), PostgreSQL, Redis, a task worker.
 # Build: docker build -t kreativorte .   Release step: python manage.py migrate (see README).
+# Targets: the last stage is the app (gunicorn, and the worker); `proxy` is nginx with the same
+# build's static files, so both always serve the same hashed names.
 
 # Build stage: dependencies from the lock file (hashes checked) into /opt/venv, the project on
 # top without resolving anything, translations compiled and static files collected.
@@ -30,8 +32,12 @@ RUN pip install --no-deps . \
     && DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput \
     && rm -rf build ./*.egg-info var
 
+# nginx with the collected static files; compose mounts its configuration (deploy/nginx.conf).
+FROM nginx:1.28-alpine AS proxy
+COPY --from=build /app/staticfiles /srv/static
+
 # Runtime stage: no compiler, no gettext; code owned by root, only the media volume writable.
-FROM python:3.12-slim
+FROM python:3.12-slim AS app
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

@@ -4,6 +4,7 @@ hadolint lints the Dockerfile in `make lint`."""
 
 import re
 
+import pytest
 import yaml
 from django.conf import settings
 
@@ -27,8 +28,12 @@ def test_compose_runs_the_whole_chain_with_health_checks():
 
 def test_compose_shares_media_and_mounts_the_nginx_config():
     services = compose()["services"]
-    assert "./deploy/nginx.conf:/etc/nginx/nginx.conf:ro" in services["nginx"]["volumes"]
-    assert "media:/app/var/media:ro" in services["nginx"]["volumes"]
+    nginx = services["nginx"]
+    assert "./deploy/nginx.conf:/etc/nginx/templates/default.conf.template:ro" in nginx["volumes"]
+    assert "media:/app/var/media:ro" in nginx["volumes"]
+    assert nginx["build"]["target"] == "proxy"
+    assert nginx["environment"]["NGINX_UPSTREAM"] == "app:8000"
+    assert nginx["environment"]["NGINX_FORWARDED_PROTO"] == "$$http_x_forwarded_proto"
     for name in ["app", "worker"]:
         assert "media:/app/var/media" in services[name]["volumes"]
         environment = services[name]["environment"]
@@ -47,6 +52,7 @@ def test_every_required_compose_variable_is_in_the_env_example():
 def test_dockerfile_builds_from_the_lock_as_a_non_root_user():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert len(re.findall(r"^FROM python:3\.1[2-9]-slim", dockerfile, re.MULTILINE)) == 2
+    assert "COPY --from=build /app/staticfiles /srv/static" in dockerfile
     assert "pip install --require-hashes -r /tmp/requirements.txt" in dockerfile
     assert "COPY requirements/base.txt /tmp/requirements.txt" in dockerfile
     assert "pip install --no-deps ." in dockerfile
@@ -65,3 +71,11 @@ def test_readme_documents_every_environment_variable():
     readme = (ROOT / "README.md").read_text()
     assert "DJANGO_HTTPS" in names
     assert not [name for name in sorted(names) if f"`{name}`" not in readme]
+
+
+def test_compose_fills_every_placeholder_of_the_nginx_template():
+    template = ROOT / "deploy" / "nginx.conf"
+    if not template.exists():
+        pytest.skip("deploy/nginx.conf is written by the production-chain branch (infra-b)")
+    placeholders = set(re.findall(r"\$\{(NGINX_[A-Z_]+)\}", template.read_text()))
+    assert placeholders <= set(compose()["services"]["nginx"]["environment"])
