@@ -16,10 +16,11 @@ PYTHON ?= $(shell for c in python3.13 python3.12 \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$c; break; }; done)
 
-.PHONY: help install run test lint format superuser seed migrate audit bench clean
+.PHONY: help install run serve smoke test lint format superuser seed migrate audit bench backup restore clean
 
 help:
 	@echo "make run        set up .venv, migrate, load seed data, serve on http://$(HOST):$(PORT)"
+	@echo "make serve      the production chain locally: nginx -> gunicorn, task worker, DEBUG off"
 	@echo "make test       run the whole test suite (DATABASE_URL selects the database)"
 	@echo "make lint       ruff check + format check, makemigrations --check"
 	@echo "make superuser  create an admin account"
@@ -49,6 +50,11 @@ run seed migrate superuser lint: export DJANGO_DEBUG ?= 1
 
 run: seed
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# nginx on SERVE_PORT, gunicorn on the next port, the task worker; Ctrl-C stops all three.
+SERVE_PORT ?= 8080
+serve: install
+	$(PY) -m scripts.chain --port $(SERVE_PORT)
 
 superuser: migrate
 	$(MANAGE) createsuperuser

@@ -236,3 +236,59 @@ KREATIVORTE_MAP_ATTRIBUTION = os.environ.get(
 KREATIVORTE_MAP_ATTRIBUTION_URL = os.environ.get(
     "KREATIVORTE_MAP_ATTRIBUTION_URL", "https://www.openstreetmap.org/copyright"
 )
+
+# Production chain (issue 10 §1, §7): task queue and media storage.
+# Tasks: mails and other slow work run in a worker (`manage.py db_worker`), queued in the
+# database by django-tasks-db. DEBUG and the test suite run each task at once, inside the
+# request, so that `make run` needs no worker.
+KREATIVORTE_TASK_BACKEND = os.environ.get(
+    "KREATIVORTE_TASK_BACKEND", "immediate" if DEBUG else "database"
+)
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+if KREATIVORTE_TASK_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"KREATIVORTE_TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}, "
+        f"not {KREATIVORTE_TASK_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[KREATIVORTE_TASK_BACKEND]}}
+INSTALLED_APPS += ["django_tasks_db"]
+
+# Media on S3-compatible object storage (django-storages) when a bucket is named; several app
+# servers then share one media store. Without a custom domain, media URLs are signed.
+KREATIVORTE_S3_BUCKET = os.environ.get("KREATIVORTE_S3_BUCKET", "")
+if KREATIVORTE_S3_BUCKET:
+    _s3_custom_domain = os.environ.get("KREATIVORTE_S3_CUSTOM_DOMAIN", "")
+    _s3_endpoint_url = os.environ.get("KREATIVORTE_S3_ENDPOINT_URL", "")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": KREATIVORTE_S3_BUCKET,
+            "endpoint_url": _s3_endpoint_url or None,
+            "region_name": os.environ.get("KREATIVORTE_S3_REGION") or None,
+            "access_key": os.environ.get("KREATIVORTE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("KREATIVORTE_S3_SECRET_ACCESS_KEY") or None,
+            "custom_domain": _s3_custom_domain or None,
+            "querystring_auth": not _s3_custom_domain,
+            "default_acl": None,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=2592000"},
+        },
+    }
+    # Photos now come from the bucket's host: the Content-Security-Policy must allow it.
+    _s3_origin = f"https://{_s3_custom_domain}" if _s3_custom_domain else _s3_endpoint_url
+    if _s3_origin:
+        SECURE_CSP["img-src"].append(csp_origin(_s3_origin) or _s3_origin)
+
+# Cache (minimal, until the cache settings of issue 10 §4 are merged): local memory, or Redis
+# through KREATIVORTE_CACHE_URL=redis://host:6379/N.
+_cache_url = os.environ.get("KREATIVORTE_CACHE_URL", "")
+if _cache_url.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+        }
+    }
