@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from places.images import make_renditions
 from places.models import Place, PlaceImage
+from places.tasks import write_renditions_on_commit
 from places.text import slugify_de
 
 from .models import Concern, Inquiry, InquiryStatus, NotificationStatus, PlaceSubmission
@@ -87,7 +87,7 @@ def submit_suggestion(*, token, place, categories, submitter, photos=(), photo_c
             _save_with_unique_slug(place)
             place.categories.set(categories)
             for order, (photo, alt_text) in enumerate(photos):
-                make_renditions(
+                write_renditions_on_commit(
                     PlaceImage.objects.create(
                         place=place,
                         image=photo,

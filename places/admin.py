@@ -4,9 +4,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .forms import PlaceImageForm
-from .images import make_renditions
 from .models import Category, District, Feature, Need, Place, PlaceImage
 from .search import search_places
+from .tasks import write_renditions_on_commit
 
 
 @admin.register(Category)
@@ -76,7 +76,7 @@ class PlaceAdmin(admin.ModelAdmin):
         super().save_formset(request, form, formset, change)
         for image_form in formset.forms:
             if isinstance(image_form.instance, PlaceImage) and "image" in image_form.changed_data:
-                make_renditions(image_form.instance)
+                write_renditions_on_commit(image_form.instance)
 
     fieldsets = [
         (
