@@ -21,6 +21,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 \
 help:
 	@echo "make run        set up .venv, migrate, load seed data, serve on http://$(HOST):$(PORT)"
 	@echo "make serve      the production chain locally: nginx -> gunicorn, task worker, DEBUG off"
+	@echo "make smoke      smoke-test that chain on PostgreSQL and Redis (CI runs it)"
 	@echo "make test       run the whole test suite (DATABASE_URL selects the database)"
 	@echo "make lint       ruff check + format check, makemigrations --check"
 	@echo "make superuser  create an admin account"
@@ -58,6 +59,11 @@ serve: install
 
 superuser: migrate
 	$(MANAGE) createsuperuser
+
+# The production chain from a fresh runtime-only venv on PostgreSQL and Redis (tests/production).
+SMOKE_PORT ?= 8130
+smoke: install
+	KREATIVORTE_SMOKE=1 SMOKE_PORT=$(SMOKE_PORT) $(BIN)/pytest tests/production -p no:cacheprovider $(PYTEST_ARGS)
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
