@@ -24,6 +24,8 @@ help:
 	@echo "make smoke      smoke-test that chain on PostgreSQL and Redis (CI runs it)"
 	@echo "make test       run the whole test suite (DATABASE_URL selects the database)"
 	@echo "make lint       ruff check + format check, makemigrations --check"
+	@echo "make backup     database and media into var/backups/ (BACKUP_DIR, KEEP=N)"
+	@echo "make restore    BACKUP=<folder>: into an empty database and media folder"
 	@echo "make superuser  create an admin account"
 	@echo "make seed       load the seed data (idempotent)"
 	@echo "make audit      browser quality gates: axe, HTML checker, console, headers, Lighthouse"
@@ -47,7 +49,7 @@ seed: migrate
 	$(MANAGE) seed
 
 # Local development: DEBUG on (and so a development secret key) unless the caller says otherwise.
-run seed migrate superuser lint: export DJANGO_DEBUG ?= 1
+run seed migrate superuser lint backup restore: export DJANGO_DEBUG ?= 1
 
 run: seed
 	$(MANAGE) runserver $(HOST):$(PORT)
@@ -56,6 +58,16 @@ run: seed
 SERVE_PORT ?= 8080
 serve: install
 	$(PY) -m scripts.chain --port $(SERVE_PORT)
+
+# Database and media into a new folder under BACKUP_DIR; `make restore BACKUP=var/backups/…`
+# into an empty database and media folder (DATABASE_URL, DJANGO_MEDIA_ROOT). See README.
+BACKUP_DIR ?= var/backups
+backup: install
+	$(MANAGE) backup $(BACKUP_DIR) $(if $(KEEP),--keep $(KEEP))
+
+restore: install
+	@if [ -z "$(BACKUP)" ]; then echo "Usage: make restore BACKUP=var/backups/kreativorte-…" >&2; exit 2; fi
+	$(MANAGE) restore $(BACKUP)
 
 superuser: migrate
 	$(MANAGE) createsuperuser

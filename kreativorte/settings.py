@@ -255,7 +255,7 @@ if KREATIVORTE_TASK_BACKEND not in TASK_BACKENDS:
         f"not {KREATIVORTE_TASK_BACKEND!r}."
     )
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[KREATIVORTE_TASK_BACKEND]}}
-INSTALLED_APPS += ["django_tasks_db"]
+INSTALLED_APPS += ["django_tasks_db", "backups"]
 
 # Media on S3-compatible object storage (django-storages) when a bucket is named; several app
 # servers then share one media store. Without a custom domain, media URLs are signed.
