@@ -41,13 +41,23 @@ def engine(settings_dict):
     return vendor
 
 
-def row_counts(alias="default"):
-    """Rows per model (``app_label.ModelName``) of every table Django manages."""
+def tables():
+    """``app_label.ModelName`` -> table, for every table Django manages."""
     return {
-        model._meta.label: model._default_manager.using(alias).count()
+        model._meta.label: model._meta.db_table
         for model in apps.get_models(include_auto_created=True)
         if model._meta.managed and not model._meta.proxy
     }
+
+
+def _count(db, table):
+    quoted = table.replace('"', '""')
+    return db.execute(f'SELECT COUNT(*) FROM "{quoted}"').fetchone()[0]
+
+
+def _counts(settings_dict):
+    with _raw_connection(settings_dict) as db:
+        return {label: _count(db, table) for label, table in tables().items()}
 
 
 def media_files(root):
@@ -65,33 +75,31 @@ def create(destination, *, keep=None, now=None):
     now = now or timezone.now()
     target = Path(destination) / f"{PREFIX}{now:%Y%m%dT%H%M%S%fZ}"
     target.mkdir(parents=True)
-    if vendor == "postgresql":
-        _pg(
-            "pg_dump",
-            database,
-            "--format=custom",
-            "--no-owner",
-            "--no-privileges",
-            f"--file={target / DUMPS[vendor]}",
-        )
-    else:
-        _sqlite_copy(target / DUMPS[vendor])
-    manifest = {
-        "created": now.isoformat(),
-        "engine": vendor,
-        "database": DUMPS[vendor],
-        "rows": row_counts(),
-        "media": None,
-        "media_files": 0,
-    }
-    if isinstance(default_storage, FileSystemStorage):
-        files = media_files(settings.MEDIA_ROOT)
-        with tarfile.open(target / MEDIA_ARCHIVE, "w:gz") as archive:
-            for path in files:
-                archive.add(path, arcname=path.relative_to(settings.MEDIA_ROOT).as_posix())
-        manifest["media"] = MEDIA_ARCHIVE
-        manifest["media_files"] = len(files)
-    (target / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    try:
+        if vendor == "postgresql":
+            rows = _pg_dump(database, target / DUMPS[vendor])
+        else:
+            _sqlite_copy(target / DUMPS[vendor])
+            rows = _counts({**database, "NAME": target / DUMPS[vendor]})
+        manifest = {
+            "created": now.isoformat(),
+            "engine": vendor,
+            "database": DUMPS[vendor],
+            "rows": rows,
+            "media": None,
+            "media_files": 0,
+        }
+        if isinstance(default_storage, FileSystemStorage):
+            files = media_files(settings.MEDIA_ROOT)
+            with tarfile.open(target / MEDIA_ARCHIVE, "w:gz") as archive:
+                for path in files:
+                    archive.add(path, arcname=path.relative_to(settings.MEDIA_ROOT).as_posix())
+            manifest["media"] = MEDIA_ARCHIVE
+            manifest["media_files"] = len(files)
+        (target / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
     if keep:
         prune(Path(destination), keep)
     return target
@@ -151,8 +159,7 @@ def verify(manifest, target, media_root):
     differences = []
     with _raw_connection(target) as db:
         for label, count in manifest["rows"].items():
-            table = apps.get_model(label)._meta.db_table.replace('"', '""')
-            restored = db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+            restored = _count(db, apps.get_model(label)._meta.db_table)
             if restored != count:
                 differences.append(f"{label}: {restored} rows, the backup had {count}")
     found = len(media_files(media_root))
@@ -207,6 +214,25 @@ def _pg(program, settings_dict, *args):
     )
     if result.returncode:
         raise BackupError(f"{program} failed: {result.stderr.strip()}")
+
+
+def _pg_dump(settings_dict, path):
+    """Dump the database and count its rows in one snapshot, so that the counts in the
+    manifest match the dump even while visitors write."""
+    with _raw_connection(settings_dict) as db, db.transaction():
+        db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        (snapshot,) = db.execute("SELECT pg_export_snapshot()").fetchone()
+        rows = {label: _count(db, table) for label, table in tables().items()}
+        _pg(
+            "pg_dump",
+            settings_dict,
+            "--format=custom",
+            "--no-owner",
+            "--no-privileges",
+            f"--snapshot={snapshot}",
+            f"--file={path}",
+        )
+    return rows
 
 
 def _pg_create_if_missing(settings_dict):
