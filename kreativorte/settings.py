@@ -257,31 +257,45 @@ if KREATIVORTE_TASK_BACKEND not in TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[KREATIVORTE_TASK_BACKEND]}}
 INSTALLED_APPS += ["django_tasks_db", "backups"]
 
+
 # Media on S3-compatible object storage (django-storages) when a bucket is named; several app
 # servers then share one media store. Without a custom domain, media URLs are signed.
-KREATIVORTE_S3_BUCKET = os.environ.get("KREATIVORTE_S3_BUCKET", "")
-if KREATIVORTE_S3_BUCKET:
-    _s3_custom_domain = os.environ.get("KREATIVORTE_S3_CUSTOM_DOMAIN", "")
-    _s3_endpoint_url = os.environ.get("KREATIVORTE_S3_ENDPOINT_URL", "")
-    STORAGES["default"] = {
+def s3_media_storage(environ):
+    """STORAGES["default"] for the bucket named in ``environ``, or None without one."""
+    if not environ.get("KREATIVORTE_S3_BUCKET"):
+        return None
+    custom_domain = environ.get("KREATIVORTE_S3_CUSTOM_DOMAIN", "")
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": KREATIVORTE_S3_BUCKET,
-            "endpoint_url": _s3_endpoint_url or None,
-            "region_name": os.environ.get("KREATIVORTE_S3_REGION") or None,
-            "access_key": os.environ.get("KREATIVORTE_S3_ACCESS_KEY_ID") or None,
-            "secret_key": os.environ.get("KREATIVORTE_S3_SECRET_ACCESS_KEY") or None,
-            "custom_domain": _s3_custom_domain or None,
-            "querystring_auth": not _s3_custom_domain,
+            "bucket_name": environ["KREATIVORTE_S3_BUCKET"],
+            "endpoint_url": environ.get("KREATIVORTE_S3_ENDPOINT_URL") or None,
+            # Other providers' endpoints serve https://endpoint/bucket/key.
+            "addressing_style": "path" if environ.get("KREATIVORTE_S3_ENDPOINT_URL") else None,
+            "region_name": environ.get("KREATIVORTE_S3_REGION") or None,
+            "access_key": environ.get("KREATIVORTE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("KREATIVORTE_S3_SECRET_ACCESS_KEY") or None,
+            "custom_domain": custom_domain or None,
+            "querystring_auth": not custom_domain,
             "default_acl": None,
             "file_overwrite": False,
             "object_parameters": {"CacheControl": "public, max-age=2592000"},
         },
     }
-    # Photos now come from the bucket's host: the Content-Security-Policy must allow it.
-    _s3_origin = f"https://{_s3_custom_domain}" if _s3_custom_domain else _s3_endpoint_url
-    if _s3_origin:
-        SECURE_CSP["img-src"].append(csp_origin(_s3_origin) or _s3_origin)
+
+
+def s3_media_origin(environ):
+    """Where the photos come from then, for the Content-Security-Policy."""
+    if environ.get("KREATIVORTE_S3_CUSTOM_DOMAIN"):
+        return f"https://{environ['KREATIVORTE_S3_CUSTOM_DOMAIN']}"
+    return csp_origin(environ.get("KREATIVORTE_S3_ENDPOINT_URL", "")) or (
+        f"https://{environ['KREATIVORTE_S3_BUCKET']}.s3.amazonaws.com"
+    )
+
+
+if _s3_storage := s3_media_storage(os.environ):
+    STORAGES["default"] = _s3_storage
+    SECURE_CSP["img-src"].append(s3_media_origin(os.environ))
 
 # Cache (minimal, until the cache settings of issue 10 §4 are merged): local memory, or Redis
 # through KREATIVORTE_CACHE_URL=redis://host:6379/N.
