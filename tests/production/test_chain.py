@@ -139,6 +139,9 @@ def test_static_files_come_from_nginx_with_long_cache(client, chain):
     assert response.header("Cache-Control") == "public, max-age=31536000, immutable"
     assert response.header("Content-Encoding") == "gzip"  # WhiteNoise's .gz, as it is
     assert response.header("X-Content-Type-Options") == "nosniff"
+    if nginx.BROTLI_MODULES["static"] in nginx.brotli_modules():
+        brotli = client.get(stylesheet, headers={"Accept-Encoding": "br, gzip"})
+        assert brotli.header("Content-Encoding") == "br"  # WhiteNoise's .br
     assert gunicorn_requests(chain, "GET", stylesheet) == before
     unhashed = client.get("/static/css/site.css")
     assert unhashed.header("Cache-Control") == "public, max-age=3600"
