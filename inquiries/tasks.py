@@ -10,6 +10,7 @@ import logging
 from datetime import timedelta
 
 from django.tasks import task
+from django.tasks.backends.immediate import ImmediateBackend
 from django.utils import timezone
 
 from .models import NotificationStatus
@@ -48,3 +49,17 @@ def schedule_retry(kind, pk, attempt):
         "Notification for %s %s failed; attempt %s at %s.", kind, pk, attempt + 1, run_after
     )
     return True
+
+
+def runs_in_worker():
+    """Whether tasks go to a queue that a worker takes them from (not run at once)."""
+    return not isinstance(deliver_notifications.get_backend(), ImmediateBackend)
+
+
+def queue_deliveries(model, pks):
+    """Hand notifications to the worker, for the admin's resend action: the editor's request
+    never waits for the mail server."""
+    kind = next(kind for kind, record_model in RECORD_MODELS.items() if record_model is model)
+    for pk in pks:
+        deliver_notifications.enqueue(kind, pk)
+    return len(pks)

@@ -10,6 +10,7 @@ import threading
 import time
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import TestCase, TransactionTestCase, override_settings
 from django.urls import reverse
@@ -185,6 +186,21 @@ class RetryTests(TestCase):
         assert not queued("inquiry", self.inquiry.pk, 2).exists()
         # A retry left over from an earlier failure finds nothing to do.
         assert tasks.deliver_notifications.call("inquiry", self.inquiry.pk, 2) is None
+
+    def test_admin_resend_hands_the_notification_to_the_worker(self):
+        admin = get_user_model().objects.create_superuser("redaktion", "r@example.org", "pw")
+        self.client.force_login(admin)
+        with self.assertLogs("inquiries.notifications", "ERROR"):
+            tasks.deliver_notifications.call("inquiry", self.inquiry.pk)
+        response = self.client.post(
+            reverse("admin:inquiries_inquiry_changelist"),
+            {"action": "resend_notifications", "_selected_action": [self.inquiry.pk]},
+            follow=True,
+        )
+        self.assertContains(response, "1 Benachrichtigung wird gleich versendet")
+        assert queued("inquiry", self.inquiry.pk, 1).filter(status="READY").count() == 2
+        self.inquiry.refresh_from_db()
+        assert self.inquiry.notification_attempts == 1  # nothing sent inside the request
 
     @override_settings(
         TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
