@@ -46,6 +46,7 @@ def serve_env(environ):
     env = {
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+        "DJANGO_HTTPS": "0",
         "DJANGO_SECURE_COOKIES": "0",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_SECURE_HSTS_SECONDS": "0",
