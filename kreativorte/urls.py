@@ -7,10 +7,11 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
-from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 
 from inquiries.urls import moved_admin_urlpatterns
+
+handler500 = "kreativorte.views.server_error"
 
 admin.site.site_header = _("Kreativorte im Grünen – Redaktion")
 admin.site.site_title = _("Kreativorte im Grünen")
@@ -34,11 +35,6 @@ def favicon(request):
 urlpatterns = [
     path("favicon.ico", favicon),
     *moved_admin_urlpatterns,
-    # The admin's script catalogue, with this project's translations of Django's leftovers.
-    path(
-        settings.KREATIVORTE_ADMIN_PATH + "jsi18n/",
-        JavaScriptCatalog.as_view(packages=["django.contrib.admin", "editorial"]),
-    ),
     path(settings.KREATIVORTE_ADMIN_PATH, admin.site.urls),
     *[
         path(url.strip("/") + "/", flatpage, {"url": url}, name=f"flatpage-{name}")
