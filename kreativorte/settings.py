@@ -236,3 +236,26 @@ KREATIVORTE_MAP_ATTRIBUTION = os.environ.get(
 KREATIVORTE_MAP_ATTRIBUTION_URL = os.environ.get(
     "KREATIVORTE_MAP_ATTRIBUTION_URL", "https://www.openstreetmap.org/copyright"
 )
+
+# Performance (issue 11): search document, page cache.
+# django.contrib.postgres for the stored search vector's field type; harmless on SQLite.
+INSTALLED_APPS += ["django.contrib.postgres"]
+# Anonymous GET pages and the map data are cached for this many seconds (0: off), keyed by the
+# cache generation (places/cache.py), so an editorial change shows on the next request anyway.
+KREATIVORTE_PAGE_CACHE_SECONDS = int(os.environ.get("KREATIVORTE_PAGE_CACHE_SECONDS", "600"))
+# Until the production cache setting lands on main: KREATIVORTE_CACHE_URL=redis://… selects
+# Redis, otherwise each process keeps its own local-memory cache (correct, as the generation
+# is read from the database).
+if "CACHES" not in globals():
+    _cache_url = os.environ.get("KREATIVORTE_CACHE_URL", "")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+        }
+        if _cache_url.startswith(("redis://", "rediss://"))
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    }

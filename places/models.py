@@ -7,6 +7,7 @@ from django.core.validators import (
     RegexValidator,
     URLValidator,
 )
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.functions import Length
@@ -181,12 +182,30 @@ class PlaceQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_condition())
 
+    # The columns a card shows (templates/places/includes/_place_card.html): the long texts
+    # and the search document stay in the database.
+    CARD_FIELDS = ("name", "slug", "kind", "locality", "locality_part", "teaser")
+
     def with_cards(self):
-        """Everything a card needs, in a constant number of queries."""
-        return self.select_related("district").prefetch_related("categories", "needs", "images")
+        """Everything a card needs and nothing more, in a constant number of queries."""
+        return self.only(*self.CARD_FIELDS).prefetch_related(
+            models.Prefetch("categories", queryset=Category.objects.only("name", "slug")),
+            models.Prefetch("needs", queryset=Need.objects.only("pk")),
+            models.Prefetch(
+                "images",
+                queryset=PlaceImage.objects.only(
+                    "place_id", "image", "width", "height", "renditions", "order"
+                ),
+            ),
+        )
 
     def with_details(self):
-        return self.with_cards().prefetch_related("features")
+        """The whole Steckbrief: every column but the search document, and all relations."""
+        return (
+            self.defer("search_text", "search_vector")
+            .select_related("district")
+            .prefetch_related("categories", "needs", "images", "features")
+        )
 
     def _seeks(self, need_slug=None):
         """EXISTS: the entry is looking for people, of any kind or of the given group. An EXISTS,
@@ -361,6 +380,11 @@ class Place(models.Model):
         blank=True,
         help_text=_("Wann die Redaktion die Angaben zuletzt geprüft hat."),
     )
+
+    # The stored search document (places/search.py keeps both fresh on every change): folded,
+    # stemmed words for SQLite, a weighted German tsvector with a GIN index for PostgreSQL.
+    search_text = models.TextField(_("Suchtext"), blank=True, default="", editable=False)
+    search_vector = SearchVectorField(_("Suchvektor"), null=True, editable=False)
 
     objects = PlaceQuerySet.as_manager()
 
@@ -773,3 +797,20 @@ class RateLimitEvent(models.Model):
 
     def __str__(self):
         return f"{self.key_hash[:12]}… {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class CacheGeneration(models.Model):
+    """The cache generation (places/cache.py): one row, shared by every worker and server.
+
+    In the database, not in the cache, so that a bump commits together with the editorial
+    change it announces, and a per-process cache (local memory) never hides it.
+    """
+
+    value = models.BigIntegerField(_("Generation"))
+
+    class Meta:
+        verbose_name = _("Cache-Generation")
+        verbose_name_plural = _("Cache-Generation")
+
+    def __str__(self):
+        return str(self.value)
