@@ -199,6 +199,7 @@ def _refresh_postgres(place_ids, using):
         [f"p.{field}" for field in SHORT_TEXT_FIELDS]
         + [_RELATED_SQL[path].format(**tables) for path in RELATED_NAMES]
     )
+
     # A slash becomes a space: PostgreSQL's parser reads "Wohnen/Bauen" as one file path.
     def vector(text, weight):
         return f"setweight(to_tsvector('{SEARCH_CONFIG}', replace({text}, '/', ' ')), '{weight}')"

@@ -1,6 +1,8 @@
-from django.db.models import Prefetch
+from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Count, Prefetch, Window
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -11,10 +13,37 @@ from . import geo, inquiries, open_data
 from .filters import PlaceFilter
 from .forms import ContactForm, SuggestPlaceForm
 from .models import Category, District, Need, Place, published_count
+from .page_cache import cache_for_visitors
 
 OPEN_DATA_CACHE = cache_control(public=True, max_age=300)
 
 
+class OnePlanPaginator(Paginator):
+    """Pages of a search: the total comes with the page's rows (``COUNT(*) OVER ()``), so the
+    database finds and ranks the hits once instead of once for the count and once for the page.
+    Only an empty page past the first asks for the count separately."""
+
+    def page(self, number):
+        number = self.validate_number_format(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page])
+        if rows:
+            self.__dict__["count"] = rows[0].total_count
+        elif number == 1:
+            self.__dict__["count"] = 0
+        else:
+            number = self.validate_number(number)
+            return super().page(number)
+        return self._get_page(rows, number, self)
+
+    def validate_number_format(self, number):
+        number = self.validate_number(number) if number == "last" else int(number)
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+
+@method_decorator(cache_for_visitors, name="dispatch")
 class HomeView(TemplateView):
     template_name = "places/home.html"
     featured_count = 6
@@ -43,6 +72,7 @@ class HomeView(TemplateView):
         )
 
 
+@method_decorator(cache_for_visitors, name="dispatch")
 class PlaceListView(FilterView):
     filterset_class = PlaceFilter
     paginate_by = 24
@@ -52,6 +82,12 @@ class PlaceListView(FilterView):
 
     def get_queryset(self):
         return Place.objects.published().with_cards()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        if "search_rank" in queryset.query.annotations:
+            queryset = queryset.annotate(total_count=Window(Count("pk")))
+            return OnePlanPaginator(queryset, per_page, **kwargs)
+        return super().get_paginator(queryset, per_page, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -68,6 +104,7 @@ class PlaceListView(FilterView):
         return context
 
 
+@method_decorator(cache_for_visitors, name="dispatch")
 class PlaceDetailView(DetailView):
     context_object_name = "place"
     related_count = 3
@@ -103,6 +140,7 @@ def _invalid_filters(filterset):
 
 
 @require_safe
+@cache_for_visitors
 @OPEN_DATA_CACHE
 def place_geojson(request):
     """The map data and an open-data export: RFC 7946 GeoJSON, same filters as the list."""
