@@ -4,7 +4,7 @@
 of its URL for the current generation (places/cache.py), or builds the page and stores it.
 Nothing personal is ever stored or served: a request carrying a session (a logged-in editor,
 a visitor with a pending form) always gets a freshly built page, and a response is only
-stored when building it touched neither the session nor the CSRF token (so pages with a
+stored when building it wrote nothing to the session, used no CSRF token (so pages with a
 form never enter the cache) and set no cookie. Middleware outside the view (security
 headers, CSP, language) still runs for every response, cached or not.
 """
@@ -40,7 +40,9 @@ def _storable(request, response):
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        and not (session is not None and session.accessed)
+        # Reading the (empty) session of a request without a session cookie, as asking
+        # for ``request.user`` does, is harmless; writing to it makes the page personal.
+        and not (session is not None and (session.modified or not session.is_empty()))
         and "private" not in cache_control
         and "no-store" not in cache_control
     )
