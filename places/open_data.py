@@ -8,8 +8,10 @@ fields. The same FilterSet selects the entries for the list, the map and both ex
 import csv
 
 from django.conf import settings
+from django.db.models import OuterRef, StringAgg, Subquery, Value
+from django.urls import reverse
 
-from .models import Place
+from .models import Category, Feature, Need, Place
 
 PUBLISHER = "Kreativorte im Grünen"
 
@@ -49,10 +51,6 @@ def licence():
         "url": settings.KREATIVORTE_DATA_LICENSE_URL,
         "attribution": PUBLISHER,
     }
-
-
-def _names(related):
-    return [item.name for item in related.all()]
 
 
 # What a map marker needs; the GeoJSON view loads only these columns, plus ``seeking``
@@ -117,40 +115,133 @@ def _cell(value):
     return f"'{text}" if text.startswith(_FORMULA_PREFIXES) else text
 
 
-def csv_row(place, url):
-    district = place.district
-    row = [
-        place.name,
+# The CSV reads every entry in one query: vocabulary names joined by the database, the rows
+# streamed from a server-side cursor, so the first byte leaves before the last row is read.
+CSV_FIELDS = [
+    "slug",
+    "name",
+    "kind",
+    "stage",
+    "teaser",
+    "street",
+    "postal_code",
+    "locality",
+    "locality_part",
+    "district__name",
+    "district__state",
+    "latitude",
+    "longitude",
+    "former_use",
+    "building_year",
+    "active_since",
+    "website",
+    "last_checked",
+]
+CSV_SEPARATOR = "; "
+
+
+def _joined_names(model):
+    """The names of an entry's categories, features or groups as one text (in any order: SQLite
+    before 3.44 cannot order an aggregate; ``_in_order`` sorts them)."""
+    names = (
+        model.objects.filter(places=OuterRef("pk"))
+        .order_by()
+        .values("places")
+        .annotate(joined=StringAgg("name", Value(CSV_SEPARATOR)))
+        .values("joined")
+    )
+    return Subquery(names)
+
+
+def csv_queryset(places):
+    return (
+        places.order_by()
+        .select_related(None)
+        .prefetch_related(None)
+        .annotate(
+            category_names=_joined_names(Category),
+            feature_names=_joined_names(Feature),
+            need_names=_joined_names(Need),
+        )
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def stream_csv(places, build_url, chunk_size=2000):
+    """The CSV, line by line: a byte order mark, the header and one row per entry."""
+    url_template = build_url(reverse("places:place-detail", kwargs={"slug": "SLUG"}))
+    before, after = url_template.split("SLUG")
+    labels = {
+        "kind": {value: str(label) for value, label in Place.Kind.choices},
+        "stage": {value: str(label) for value, label in Place.Stage.choices},
+        "state": {
+            value: str(label)
+            for value, label in Place._meta.get_field("district").related_model.State.choices
+        },
+    }
+    positions = {
+        model: {
+            name: index for index, name in enumerate(model.objects.values_list("name", flat=True))
+        }
+        for model in (Category, Feature, Need)
+    }
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(CSV_COLUMNS)
+    # The joined-names annotations drop the ordering: give the filter's order back.
+    rows = (
+        csv_queryset(places)
+        .values(*CSV_FIELDS, "category_names", "feature_names", "need_names")
+        .order_by(*places.query.order_by)
+    )
+    for row in rows.iterator(chunk_size=chunk_size):
+        for key, model in (
+            ("category_names", Category),
+            ("feature_names", Feature),
+            ("need_names", Need),
+        ):
+            row[key] = _in_order(row[key], positions[model])
+        yield writer.writerow(csv_values(row, f"{before}{row['slug']}{after}", labels))
+
+
+def _in_order(joined, positions):
+    """Joined names in the vocabulary's order (the editors' order, then the name)."""
+    if not joined:
+        return ""
+    names = joined.split(CSV_SEPARATOR)
+    return CSV_SEPARATOR.join(sorted(names, key=lambda name: positions.get(name, len(positions))))
+
+
+def csv_values(row, url, labels):
+    last_checked = row["last_checked"]
+    values = [
+        row["name"],
         url,
-        place.get_kind_display(),
-        "; ".join(_names(place.categories)),
-        "; ".join(_names(place.features)),
-        place.get_stage_display(),
-        "; ".join(_names(place.needs)),
-        place.teaser,
-        place.street,
-        place.postal_code,
-        place.locality,
-        place.locality_part,
-        district.name,
-        district.get_state_display(),
-        place.latitude,
-        place.longitude,
-        place.former_use,
-        place.building_year,
-        place.active_since,
-        place.website,
-        place.last_checked.isoformat() if place.last_checked else "",
+        labels["kind"].get(row["kind"], row["kind"]),
+        row["category_names"],
+        row["feature_names"],
+        labels["stage"].get(row["stage"], row["stage"]),
+        row["need_names"],
+        row["teaser"],
+        row["street"],
+        row["postal_code"],
+        row["locality"],
+        row["locality_part"],
+        row["district__name"],
+        labels["state"].get(row["district__state"], ""),
+        row["latitude"],
+        row["longitude"],
+        row["former_use"],
+        row["building_year"],
+        row["active_since"],
+        row["website"],
+        last_checked.isoformat() if last_checked else "",
         settings.KREATIVORTE_DATA_LICENSE,
     ]
-    return [_cell(value) for value in row]
-
-
-def write_csv(stream, places, build_url):
-    writer = csv.writer(stream)
-    writer.writerow(CSV_COLUMNS)
-    for place in places:
-        writer.writerow(csv_row(place, build_url(place.get_absolute_url())))
+    return [_cell(value) for value in values]
 
 
 def structured_data(place, build_url):
