@@ -243,6 +243,10 @@ INSTALLED_APPS += ["django.contrib.postgres"]
 # Anonymous GET pages and the map data are cached for this many seconds (0: off), keyed by the
 # cache generation (places/cache.py), so an editorial change shows on the next request anyway.
 KREATIVORTE_PAGE_CACHE_SECONDS = int(os.environ.get("KREATIVORTE_PAGE_CACHE_SECONDS", "600"))
+# Data fragments that many pages share (the home page's counts), under the same generation.
+KREATIVORTE_FRAGMENT_CACHE_SECONDS = int(
+    os.environ.get("KREATIVORTE_FRAGMENT_CACHE_SECONDS", "600")
+)
 # Until the production cache setting lands on main: KREATIVORTE_CACHE_URL=redis://… selects
 # Redis, otherwise each process keeps its own local-memory cache (correct, as the generation
 # is read from the database).

@@ -71,3 +71,17 @@ def cache_for_visitors(view):
         return response
 
     return cached_view
+
+
+def cached_fragment(name, build):
+    """``build()``, stored for the current generation: data many pages share (the home page's
+    counts over every entry), kept for KREATIVORTE_FRAGMENT_CACHE_SECONDS (0: always built)."""
+    seconds = settings.KREATIVORTE_FRAGMENT_CACHE_SECONDS
+    if not seconds:
+        return build()
+    key = f"kreativorte:fragment:{name}:{generation()}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, seconds)
+    return value

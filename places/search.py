@@ -25,7 +25,7 @@ from functools import lru_cache
 import Stemmer
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 
 SEARCH_CONFIG = "german"
 MAX_TERMS = 8
@@ -282,7 +282,8 @@ def search_query(terms):
 def _search_postgres(queryset, terms):
     query = search_query(terms)
     return queryset.filter(search_vector=query).annotate(
-        search_rank=SearchRank("search_vector", query)
+        # F(): the stored vector itself; a field name would be wrapped in to_tsvector() again.
+        search_rank=SearchRank(F("search_vector"), query)
     )
 
 

@@ -13,7 +13,7 @@ from . import geo, inquiries, open_data
 from .filters import PlaceFilter
 from .forms import ContactForm, SuggestPlaceForm
 from .models import Category, District, Need, Place, published_count
-from .page_cache import cache_for_visitors
+from .page_cache import cache_for_visitors, cached_fragment
 
 OPEN_DATA_CACHE = cache_control(public=True, max_age=300)
 
@@ -50,26 +50,37 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         published = Place.objects.published()
-        totals = published.counts()
         return super().get_context_data(
             **kwargs,
-            # Aggregating queries ignore Meta.ordering, so each one orders explicitly.
-            categories=Category.objects.annotate(entry_count=published_count()).order_by(
-                "order", "name"
-            ),
+            **cached_fragment("home-counts", self.counts),
             # Featured entries first, topped up with the newest ones.
             featured=published.with_cards().order_by("-featured", "-published_at", "name")[
                 : self.featured_count
             ],
-            districts=District.objects.annotate(entry_count=published_count())
-            .filter(entry_count__gt=0)
-            .order_by("-state", "name"),
-            needs=Need.objects.annotate(entry_count=published_count())
-            .filter(entry_count__gt=0)
-            .order_by("order", "name"),
-            total_count=totals["total"],
-            seeking_count=totals["seeking"],
         )
+
+    @staticmethod
+    def counts():
+        """The counts over every entry: the same for every visitor until the next change."""
+        totals = Place.objects.published().counts()
+        return {
+            # Aggregating queries ignore Meta.ordering, so each one orders explicitly.
+            "categories": list(
+                Category.objects.annotate(entry_count=published_count()).order_by("order", "name")
+            ),
+            "districts": list(
+                District.objects.annotate(entry_count=published_count())
+                .filter(entry_count__gt=0)
+                .order_by("-state", "name")
+            ),
+            "needs": list(
+                Need.objects.annotate(entry_count=published_count())
+                .filter(entry_count__gt=0)
+                .order_by("order", "name")
+            ),
+            "total_count": totals["total"],
+            "seeking_count": totals["seeking"],
+        }
 
 
 @method_decorator(cache_for_visitors, name="dispatch")
@@ -119,7 +130,9 @@ class PlaceDetailView(DetailView):
         return super().get_context_data(
             **kwargs,
             distances=geo.city_distances(place.latitude, place.longitude),
-            related=Place.objects.published().related_to(place).with_cards()[: self.related_count],
+            related=Place.objects.published()
+            .with_cards()
+            .related_to(place, limit=self.related_count),
         )
 
 

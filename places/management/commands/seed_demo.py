@@ -220,7 +220,18 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self.create(count, random.Random(seed), photo_share)
             self.stdout.write(f"Added {count} demo entries.")
+            self.vacuum()
         bump_generation()
+
+    def vacuum(self):
+        """After a bulk load PostgreSQL needs fresh statistics, and the search-vector UPDATE
+        left every row twice: rewrite the entries' table (demo databases only; it locks the
+        table for a few seconds)."""
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM (FULL, ANALYZE) {Place._meta.db_table}")
+            cursor.execute("VACUUM ANALYZE")
 
     def clear(self):
         demo = Place.objects.filter(slug__startswith=DEMO_PREFIX)
