@@ -241,9 +241,9 @@ class PlaceQuerySet(models.QuerySet):
         """Entries in the same district as ``place`` or sharing a category, closest first.
         Uses ``place.categories``, so a prefetched entry costs no extra query.
 
-        With a ``limit`` on PostgreSQL: the union of the nearest few of the district and the
-        newest few elsewhere sharing a category, each read through an index, instead of
-        ranking every entry of the portal."""
+        With a ``limit`` on PostgreSQL: the union of the newest few of the district sharing a
+        category, of the district, and elsewhere sharing a category, each read through an
+        index, instead of ranking every entry of the portal."""
         category_ids = [category.pk for category in place.categories.all()]
         shares_category = Exists(
             self.model.categories.through.objects.filter(
@@ -252,26 +252,29 @@ class PlaceQuerySet(models.QuerySet):
         )
         order = ("-same_district", "-shares_category", "-published_at", "name")
         others = self.exclude(pk=place.pk).annotate(shares_category=shares_category)
-        if (
-            limit is not None
-            and connections[self.db].features.supports_slicing_ordering_in_compound
-        ):
-            same = Value(True, output_field=BooleanField())
-            other = Value(False, output_field=BooleanField())
-            # A union orders by selected columns only: the date joins the card's columns.
-            others = others.annotate(newest=F("published_at"))
+        compound = connections[self.db].features.supports_slicing_ordering_in_compound
+        if limit is not None and compound:
+            # Three index walks by date, each stopping after ``limit`` rows; a union orders by
+            # selected columns only, so the date joins the card's columns.
+            candidates = self.exclude(pk=place.pk).annotate(newest=F("published_at"))
+            district = Q(district=place.district_id)
+            parts = [
+                # (condition, same district, shares a category)
+                (district & Q(shares_category), True, True),
+                (district & ~Q(shares_category), True, False),
+                (~district & Q(shares_category), False, True),
+            ]
+            parts = [
+                candidates.filter(condition)
+                .annotate(
+                    same_district=Value(same, output_field=BooleanField()),
+                    shares_category=Value(shares, output_field=BooleanField()),
+                )
+                .order_by("-newest", "name")[:limit]
+                for condition, same, shares in parts
+            ]
             order = ("-same_district", "-shares_category", "-newest", "name")
-            near = others.filter(district=place.district_id).annotate(same_district=same)
-            far = (
-                others.exclude(district=place.district_id)
-                .filter(shares_category=True)
-                .annotate(same_district=other)
-            )
-            return (
-                near.order_by(*order)[:limit]
-                .union(far.order_by(*order)[:limit], all=True)
-                .order_by(*order)[:limit]
-            )
+            return parts[0].union(*parts[1:], all=True).order_by(*order)[:limit]
         related = (
             others.annotate(
                 same_district=ExpressionWrapper(
@@ -465,6 +468,10 @@ class Place(models.Model):
         indexes = [
             models.Index(fields=["status", "name"], name="place_status_name_idx"),
             models.Index(fields=["status", "-published_at"], name="place_status_published_idx"),
+            # Related entries of a district, newest first (PlaceQuerySet.related_to).
+            models.Index(
+                fields=["district", "status", "-published_at"], name="place_district_newest_idx"
+            ),
             models.Index(fields=["kind"], name="place_kind_idx"),
             models.Index(fields=["stage"], name="place_stage_idx"),
         ]

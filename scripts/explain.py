@@ -1,69 +1,56 @@
-"""EXPLAIN ANALYZE of every list, filter and search query, as the views build them.
+"""EXPLAIN ANALYZE of every query the list, filter, search, home and detail pages run.
 
-    DATABASE_URL=postgres://… .venv/bin/python manage.py shell -c "$(cat scripts/explain.py)"
+    KREATIVORTE_FRAGMENT_CACHE_SECONDS=0 KREATIVORTE_PAGE_CACHE_SECONDS=0 \\
+    DJANGO_ALLOWED_HOSTS=testserver DATABASE_URL=postgres://… \\
+    .venv/bin/python manage.py shell -c "$(cat scripts/explain.py)" [> plans.txt]
 
-Prints, for each case, the page query (and the count query where the page does not carry the
-total) with PostgreSQL's plan and timings. Used for the README's performance section.
+Each page is requested through the test client; every query it sends that reads the entries
+is explained with the parameters it really had. Prints the time of each and the plan's key
+lines (scans, joins, sorts); with EXPLAIN_FULL=1 the whole plan. For the README.
 """
 
+import os
+import re
+
 from django.db import connection
-from django.db.models import Count, Window
-from django.http import QueryDict
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from places.filters import PlaceFilter
-from places.models import Category, District, Need, Place, published_count
+from places.models import Place
 
-CASES = {
-    "list": "",
-    "list page 50": "seite=50",
-    "category": "kategorie=arbeiten-wirtschaft",
-    "district": "kreis=landkreis-stendal",
-    "kind + stage": "art=projekt&stand=im_aufbau",
-    "feature (2 ticked)": "merkmal=coworking&merkmal=atelier",
-    "seeking": "sucht=mitbewohner",
-    "newest": "sortierung=neu",
-    "search common (hof)": "q=hof",
-    "search short prefix (ha)": "q=ha",
-    "search rare": "q=seifenmanufaktur",
-    "search two words": "q=alte schule",
-    "2 filters + search": "kategorie=arbeiten-wirtschaft&kreis=landkreis-stendal&q=hof",
+sample = Place.objects.published().order_by("pk")
+sample = sample[sample.count() // 2]
+PAGES = {
+    "home": "/",
+    "list": "/orte/",
+    "list page 50": "/orte/?seite=50",
+    "category": "/orte/?kategorie=arbeiten-wirtschaft",
+    "district": "/orte/?kreis=landkreis-stendal",
+    "kind + stage": "/orte/?art=projekt&stand=im_aufbau",
+    "2 features": "/orte/?merkmal=coworking&merkmal=atelier",
+    "seeking a group": "/orte/?sucht=mitbewohner",
+    "newest first": "/orte/?sortierung=neu",
+    "search common (hof)": "/orte/?q=hof",
+    "search short prefix (ha)": "/orte/?q=ha",
+    "search rare": "/orte/?q=seifenmanufaktur",
+    "search two words": "/orte/?q=alte+schule",
+    "2 filters + search": "/orte/?kategorie=arbeiten-wirtschaft&kreis=landkreis-stendal&q=hof",
+    "detail": sample.get_absolute_url(),
+    "map data, filtered": "/orte.geojson?kreis=landkreis-stendal",
 }
-
-
-def explain(label, queryset):
-    print(f"--- {label}")
-    print(queryset.explain(analyze=True, buffers=True))
-
-
-def page(queryset, number):
-    return queryset[(number - 1) * 24 : number * 24]
-
-
-for name, query in CASES.items():
-    params = QueryDict(query)
-    filterset = PlaceFilter(params, queryset=Place.objects.published().with_cards())
-    queryset = filterset.qs
-    number = int(params.get("seite", 1))
-    if params.get("q"):
-        queryset = queryset.annotate(total_count=Window(Count("pk")))
-        explain(f"{name}: page with total (one plan)", page(queryset, number))
-    else:
-        explain(f"{name}: count", queryset.order_by())
-        explain(f"{name}: page", page(queryset, number))
-
-published = Place.objects.published()
-explain("home: totals", published)
-print(published.counts())
-explain(
-    "home: categories with counts",
-    Category.objects.annotate(entry_count=published_count()).order_by("order", "name"),
-)
-explain(
-    "home: districts with counts",
-    District.objects.annotate(entry_count=published_count()).filter(entry_count__gt=0),
-)
-explain("home: needs with counts", Need.objects.annotate(entry_count=published_count()))
-explain("home: featured", published.order_by("-featured", "-published_at", "name")[:6])
-sample = published.order_by("pk")[50_000 if published.count() > 50_000 else 0]
-explain("detail: related", published.related_to(sample).with_cards()[:3])
-print(connection.vendor)
+KEY = re.compile(r"Scan|Join|Sort|Limit|Aggregate|WindowAgg|Append|Execution Time|Rows Removed")
+client = Client()
+with connection.cursor() as cursor:
+    for name, url in PAGES.items():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200, url
+        entries = [q["sql"] for q in captured.captured_queries if '"places_place"' in q["sql"]]
+        print(f"=== {name}: {url} ({len(captured)} queries, {len(entries)} read the entries)")
+        for sql in entries:
+            # The captured text has the parameters inlined as PostgreSQL received them.
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+            plan = [row[0] for row in cursor.fetchall()]
+            lines = plan if os.environ.get("EXPLAIN_FULL") else [x for x in plan if KEY.search(x)]
+            print("  SQL: " + sql[:160].replace("\n", " ") + ("…" if len(sql) > 160 else ""))
+            for line in lines:
+                print("    " + line)
