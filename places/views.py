@@ -98,7 +98,16 @@ class PlaceListView(FilterView):
         if "search_rank" in queryset.query.annotations:
             queryset = queryset.annotate(total_count=Window(Count("pk")))
             return OnePlanPaginator(queryset, per_page, **kwargs)
-        return super().get_paginator(queryset, per_page, **kwargs)
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        # The total of a filter combination is the same on every page and for every visitor
+        # until the next editorial change: a fragment under the generation.
+        query = self.filterset.cleaned_query()
+        for name in ("seite", "sortierung"):
+            query.pop(name, None)
+        paginator.__dict__["count"] = cached_fragment(
+            f"list-count:{query.urlencode()}", queryset.count
+        )
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

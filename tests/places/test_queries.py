@@ -14,9 +14,11 @@ The numbers, for the README:
   query for every entry with its district and joined category, feature and group names)
 """
 
+from django.core.cache import cache
 from django.test import TestCase
 from django.urls import reverse
 
+from places.cache import generation
 from tests.factories import (
     make_category,
     make_district,
@@ -109,3 +111,33 @@ class OneEntryQueryTests(QueryCountMixin, TestCase):
 
 class FiftyEntriesQueryTests(QueryCountMixin, TestCase):
     entries = 50
+
+
+class FragmentCacheQueryTests(TestCase):
+    """With the fragment cache on (production default): the home page's counts and a list's
+    total are read once per generation; later requests read the generation instead."""
+
+    @classmethod
+    def setUpTestData(cls):
+        QueryCountMixin.setUpTestData.__func__(cls)
+
+    entries = 30
+
+    def setUp(self):
+        self.enterContext(self.settings(KREATIVORTE_FRAGMENT_CACHE_SECONDS=600))
+        cache.clear()
+        generation()  # the counter's row exists from the first editorial write on
+
+    def test_home(self):
+        with self.assertNumQueries(HOME + 1):
+            self.client.get(reverse("places:home"))
+        with self.assertNumQueries(HOME - 4 + 1):
+            response = self.client.get(reverse("places:home"))
+        assert response.context["total_count"] == self.entries
+
+    def test_list(self):
+        with self.assertNumQueries(LIST + 1):
+            self.client.get(reverse("places:place-list"), {"seite": 2})
+        with self.assertNumQueries(LIST):
+            response = self.client.get(reverse("places:place-list"))
+        assert response.context["paginator"].count == self.entries
