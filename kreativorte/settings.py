@@ -263,3 +263,8 @@ if "CACHES" not in globals():
             "OPTIONS": {"MAX_ENTRIES": 1000},
         }
     }
+# The page cache answers right after WhiteNoise, before sessions and routing (places/page_cache.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "places.page_cache.PageCacheMiddleware",
+)

@@ -1,12 +1,13 @@
 """The page cache: anonymous GET pages and the map data, stored under the cache generation.
 
-``cache_for_visitors`` wraps a view. A request without a session cookie gets the stored copy
-of its URL for the current generation (places/cache.py), or builds the page and stores it.
-Nothing personal is ever stored or served: a request carrying a session (a logged-in editor,
-a visitor with a pending form) always gets a freshly built page, and a response is only
-stored when building it wrote nothing to the session, used no CSRF token (so pages with a
-form never enter the cache) and set no cookie. Middleware outside the view (security
-headers, CSP, language) still runs for every response, cached or not.
+Views opt in with ``cache_for_visitors``. ``PageCacheMiddleware`` sits right after WhiteNoise,
+so a stored page costs little more than a static file: for a GET or HEAD without a session
+cookie it looks up the URL's copy for the current generation (places/cache.py) and returns it
+before sessions, URL routing and the view run; the outer middleware (security headers, CSP)
+still runs for every response. Nothing personal is ever stored or served: a request carrying a
+session (a logged-in editor, a visitor with a pending form) always gets a freshly built page,
+and a response is only stored when its view opted in and building it wrote nothing to the
+session, used no CSRF token (so pages with a form never enter the cache) and set no cookie.
 """
 
 import hashlib
@@ -18,8 +19,7 @@ from django.http import HttpResponse
 
 from .cache import generation
 
-# Headers the view sets and the stored copy keeps; cookies are never stored.
-STORED_HEADERS = ("Content-Type", "Cache-Control", "Content-Disposition", "Link")
+CACHEABLE = "kreativorte_cacheable"
 
 
 def _anonymous(request):
@@ -36,7 +36,8 @@ def _storable(request, response):
     session = getattr(request, "session", None)
     cache_control = response.get("Cache-Control", "")
     return (
-        response.status_code == 200
+        getattr(response, CACHEABLE, False)
+        and response.status_code == 200
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
@@ -49,11 +50,25 @@ def _storable(request, response):
 
 
 def cache_for_visitors(view):
+    """Let ``PageCacheMiddleware`` store this view's anonymous responses."""
+
     @wraps(view)
-    def cached_view(request, *args, **kwargs):
+    def cacheable_view(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        setattr(response, CACHEABLE, True)
+        return response
+
+    return cacheable_view
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
         seconds = settings.KREATIVORTE_PAGE_CACHE_SECONDS
         if not seconds or request.method not in ("GET", "HEAD") or not _anonymous(request):
-            return view(request, *args, **kwargs)
+            return self.get_response(request)
         key = page_key(request, generation())
         stored = cache.get(key)
         if stored is not None:
@@ -62,15 +77,11 @@ def cache_for_visitors(view):
             for name, value in headers:
                 response[name] = value
             return response
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and not response.is_rendered:
-            response.render()
+        response = self.get_response(request)
         if _storable(request, response):
-            headers = [(name, response[name]) for name in STORED_HEADERS if name in response]
+            headers = [(name, value) for name, value in response.items() if name != "Set-Cookie"]
             cache.set(key, (response.content, headers), seconds)
         return response
-
-    return cached_view
 
 
 def cached_fragment(name, build):
