@@ -11,34 +11,10 @@ from django.conf import settings
 from django.db.models import OuterRef, StringAgg, Subquery, Value
 from django.urls import reverse
 
+from . import steckbrief
 from .models import Category, Feature, Need, Place
 
 PUBLISHER = "Kreativorte im Grünen"
-
-CSV_COLUMNS = [
-    "name",
-    "url",
-    "art",
-    "kategorien",
-    "merkmale",
-    "stand",
-    "gesucht_werden",
-    "kurztext",
-    "strasse",
-    "postleitzahl",
-    "gemeinde",
-    "ortsteil",
-    "landkreis",
-    "bundesland",
-    "breitengrad",
-    "laengengrad",
-    "fruehere_nutzung",
-    "baujahr",
-    "aktiv_seit",
-    "website",
-    "zuletzt_geprueft",
-    "lizenz",
-]
 
 # Spreadsheets run cells that start like this as formulas (CSV injection); a leading apostrophe
 # keeps them text, as OWASP recommends. Our own numbers never start with these characters.
@@ -115,29 +91,56 @@ def _cell(value):
     return f"'{text}" if text.startswith(_FORMULA_PREFIXES) else text
 
 
+def _joined(relation):
+    """The names of a relation, joined by the database (``csv_queryset``)."""
+    return lambda place, url: getattr(place, f"{relation}_names")
+
+
+def _field(name):
+    return lambda place, url: getattr(place, name)
+
+
+def _display(name):
+    return lambda place, url: getattr(place, f"get_{name}_display")()
+
+
+# The CSV's columns, each with its cell: the Steckbrief facts with a column (places/steckbrief.py)
+# come after the location.
+CSV = [
+    ("name", _field("name")),
+    ("url", lambda place, url: url),
+    ("art", _display("kind")),
+    ("kategorien", _joined("categories")),
+    ("merkmale", _joined("features")),
+    ("stand", _display("stage")),
+    ("gesucht_werden", _joined("needs")),
+    ("kurztext", _field("teaser")),
+    ("strasse", _field("street")),
+    ("postleitzahl", _field("postal_code")),
+    ("gemeinde", _field("locality")),
+    ("ortsteil", _field("locality_part")),
+    ("landkreis", lambda place, url: place.district.name),
+    ("bundesland", lambda place, url: place.district.get_state_display()),
+    ("breitengrad", _field("latitude")),
+    ("laengengrad", _field("longitude")),
+    *[
+        (fact.column, lambda place, url, fact=fact: fact.export(place))
+        for fact in steckbrief.exported_facts()
+    ],
+    ("website", _field("website")),
+    ("zuletzt_geprueft", lambda place, url: place.last_checked and place.last_checked.isoformat()),
+    ("lizenz", lambda place, url: settings.KREATIVORTE_DATA_LICENSE),
+]
+
+
+def csv_row(place, url):
+    return [_cell(cell(place, url)) for _column, cell in CSV]
+
+
 # The CSV reads every entry in one query: vocabulary names joined by the database, the rows
 # streamed from a server-side cursor, so the first byte leaves before the last row is read.
-CSV_FIELDS = [
-    "slug",
-    "name",
-    "kind",
-    "stage",
-    "teaser",
-    "street",
-    "postal_code",
-    "locality",
-    "locality_part",
-    "district__name",
-    "district__state",
-    "latitude",
-    "longitude",
-    "former_use",
-    "building_year",
-    "active_since",
-    "website",
-    "last_checked",
-]
 CSV_SEPARATOR = "; "
+JOINED = {"categories": Category, "features": Feature, "needs": Need}
 
 
 def _joined_names(model):
@@ -154,57 +157,15 @@ def _joined_names(model):
 
 
 def csv_queryset(places):
-    return (
-        places.order_by()
-        .select_related(None)
-        .prefetch_related(None)
-        .annotate(
-            category_names=_joined_names(Category),
-            feature_names=_joined_names(Feature),
-            need_names=_joined_names(Need),
-        )
-    )
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def stream_csv(places, build_url, chunk_size=2000):
-    """The CSV, line by line: a byte order mark, the header and one row per entry."""
-    url_template = build_url(reverse("places:place-detail", kwargs={"slug": "SLUG"}))
-    before, after = url_template.split("SLUG")
-    labels = {
-        "kind": {value: str(label) for value, label in Place.Kind.choices},
-        "stage": {value: str(label) for value, label in Place.Stage.choices},
-        "state": {
-            value: str(label)
-            for value, label in Place._meta.get_field("district").related_model.State.choices
-        },
-    }
-    positions = {
-        model: {
-            name: index for index, name in enumerate(model.objects.values_list("name", flat=True))
-        }
-        for model in (Category, Feature, Need)
-    }
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(CSV_COLUMNS)
+    joined = {f"{relation}_names": _joined_names(model) for relation, model in JOINED.items()}
     # The joined-names annotations drop the ordering: give the filter's order back.
-    rows = (
-        csv_queryset(places)
-        .values(*CSV_FIELDS, "category_names", "feature_names", "need_names")
+    return (
+        places.select_related("district")
+        .prefetch_related(None)
+        .defer("description", "search_text", "search_vector")
+        .annotate(**joined)
         .order_by(*places.query.order_by)
     )
-    for row in rows.iterator(chunk_size=chunk_size):
-        for key, model in (
-            ("category_names", Category),
-            ("feature_names", Feature),
-            ("need_names", Need),
-        ):
-            row[key] = _in_order(row[key], positions[model])
-        yield writer.writerow(csv_values(row, f"{before}{row['slug']}{after}", labels))
 
 
 def _in_order(joined, positions):
@@ -215,70 +176,24 @@ def _in_order(joined, positions):
     return CSV_SEPARATOR.join(sorted(names, key=lambda name: positions.get(name, len(positions))))
 
 
-def csv_values(row, url, labels):
-    last_checked = row["last_checked"]
-    values = [
-        row["name"],
-        url,
-        labels["kind"].get(row["kind"], row["kind"]),
-        row["category_names"],
-        row["feature_names"],
-        labels["stage"].get(row["stage"], row["stage"]),
-        row["need_names"],
-        row["teaser"],
-        row["street"],
-        row["postal_code"],
-        row["locality"],
-        row["locality_part"],
-        row["district__name"],
-        labels["state"].get(row["district__state"], ""),
-        row["latitude"],
-        row["longitude"],
-        row["former_use"],
-        row["building_year"],
-        row["active_since"],
-        row["website"],
-        last_checked.isoformat() if last_checked else "",
-        settings.KREATIVORTE_DATA_LICENSE,
-    ]
-    return [_cell(value) for value in values]
+class _Echo:
+    def write(self, value):
+        return value
 
 
-def structured_data(place, build_url):
-    """schema.org JSON-LD for a Steckbrief: a Place with address, geo point, photos and links."""
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Place",
-        "name": place.name,
-        "description": place.teaser,
-        "url": build_url(place.get_absolute_url()),
-        "address": {
-            "@type": "PostalAddress",
-            "addressLocality": place.locality,
-            "addressRegion": place.district.get_state_display(),
-            "addressCountry": "DE",
-        },
-    }
-    if place.street:
-        data["address"]["streetAddress"] = place.street
-    if place.postal_code:
-        data["address"]["postalCode"] = place.postal_code
-    if place.has_coordinates:
-        data["geo"] = {
-            "@type": "GeoCoordinates",
-            "latitude": float(place.latitude),
-            "longitude": float(place.longitude),
+def stream_csv(places, build_url, chunk_size=2000):
+    """The CSV, line by line: a byte order mark, the header and one row per entry."""
+    before, after = build_url(reverse("places:place-detail", kwargs={"slug": "SLUG"})).split("SLUG")
+    positions = {
+        relation: {
+            name: index for index, name in enumerate(model.objects.values_list("name", flat=True))
         }
-    images = [build_url(image.image.url) for image in place.images.all()]
-    if images:
-        data["image"] = images
-    links = [link for link in [place.website, *place.social_link_list] if link]
-    if links:
-        data["sameAs"] = links
-    features = [feature.name for feature in place.features.all()]
-    if features:
-        data["amenityFeature"] = [
-            {"@type": "LocationFeatureSpecification", "name": name, "value": True}
-            for name in features
-        ]
-    return data
+        for relation, model in JOINED.items()
+    }
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([column for column, _getter in CSV])
+    for place in csv_queryset(places).iterator(chunk_size=chunk_size):
+        for relation in JOINED:
+            attribute = f"{relation}_names"
+            setattr(place, attribute, _in_order(getattr(place, attribute), positions[relation]))
+        yield writer.writerow(csv_row(place, f"{before}{place.slug}{after}"))

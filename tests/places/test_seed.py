@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 from io import StringIO
 
@@ -48,6 +50,16 @@ class SeedTests(TestCase):
         assert not Place.objects.exclude(contact_person="").exists()
         assert not Place.objects.exclude(email="").exists()
 
+    def test_seed_entries_claim_no_check_nobody_made(self):
+        assert not Place.objects.filter(last_checked__isnull=False).exists()
+        place = Place.objects.get(slug="kuenstlerstadt-kalbe")
+        response = self.client.get(place.get_absolute_url())
+        self.assertNotContains(response, "zuletzt geprüft")
+        export = self.client.get(reverse("places:place-csv")).content.decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(export)))
+        assert len(rows) == Place.objects.count()
+        assert {row["zuletzt_geprueft"] for row in rows} == {""}
+
     def test_all_kinds_and_facts_arrive(self):
         kalbe = Place.objects.get(slug="kuenstlerstadt-kalbe")
         assert kalbe.district.code == "15081"
@@ -63,9 +75,9 @@ class SeedTests(TestCase):
     def test_accessibility_statement_offers_a_working_feedback_contact(self):
         response = self.client.get("/barrierefreiheit/")
         self.assertContains(response, "<h2>Feedback und Kontakt</h2>", html=True)
-        self.assertContains(response, f'<a href="{reverse("places:contact")}">')
+        self.assertContains(response, f'<a href="{reverse("inquiries:contact")}">')
         self.assertContains(response, "[E-Mail-Adresse]")
-        assert self.client.get(reverse("places:contact")).status_code == 200
+        assert self.client.get(reverse("inquiries:contact")).status_code == 200
 
     def test_running_twice_creates_nothing_and_keeps_editor_changes(self):
         place = Place.objects.get(slug="coconat")
