@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase, TransactionTestCase, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from places.cache import bump_generation, generation
 from places.models import Place
@@ -65,6 +66,7 @@ class FreshnessTests(PageCacheTestCase):
 
         def publish():
             draft.status = Place.Status.PUBLISHED
+            draft.published_at = timezone.now()
             draft.full_clean()
             draft.save()
 
@@ -203,7 +205,7 @@ class WhatIsNeverCachedTests(PageCacheTestCase):
         assert "Neu ohne Bump" in self.get(self.list_url)
 
     def test_pages_with_a_form_are_never_stored(self):
-        url = reverse("places:contact")
+        url = reverse("inquiries:contact")
         first = self.client.get(url)
         second = self.client.get(url)
         assert "csrftoken" in first.cookies
