@@ -395,3 +395,19 @@ def s3_media_origin(environ):
 if _s3_storage := s3_media_storage(os.environ):
     STORAGES["default"] = _s3_storage
     SECURE_CSP["img-src"].append(s3_media_origin(os.environ))
+
+# Performance (issue 11): search document, page cache.
+# django.contrib.postgres for the stored search vector's field type; harmless on SQLite.
+INSTALLED_APPS += ["django.contrib.postgres"]
+# Anonymous GET pages and the map data are cached for this many seconds (0: off), keyed by the
+# cache generation (places/cache.py), so an editorial change shows on the next request anyway.
+KREATIVORTE_PAGE_CACHE_SECONDS = int(os.environ.get("KREATIVORTE_PAGE_CACHE_SECONDS", "600"))
+# Data fragments that many pages share (the home page's counts), under the same generation.
+KREATIVORTE_FRAGMENT_CACHE_SECONDS = int(
+    os.environ.get("KREATIVORTE_FRAGMENT_CACHE_SECONDS", "600")
+)
+# The page cache answers right after WhiteNoise, before sessions and routing (places/page_cache.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "places.page_cache.PageCacheMiddleware",
+)

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PlacesConfig(AppConfig):
     name = "places"
     verbose_name = _("Kreativorte")
+
+    def ready(self):
+        from . import search
+
+        search.connect_signals()

@@ -24,3 +24,11 @@ def _plain_static_storage():
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_off(settings):
+    """Factories write without bumping the cache generation, as editorial code must: tests
+    that are about the page cache turn it on themselves (tests/places/test_page_cache.py)."""
+    settings.KREATIVORTE_PAGE_CACHE_SECONDS = 0
+    settings.KREATIVORTE_FRAGMENT_CACHE_SECONDS = 0
