@@ -597,6 +597,11 @@ class Place(models.Model):
         indexes = [
             models.Index(fields=["status", "name"], name="place_status_name_idx"),
             models.Index(fields=["status", "-published_at"], name="place_status_published_idx"),
+            # The home page's featured entries, topped up with the newest.
+            models.Index(
+                fields=["status", "-featured", "-published_at", "name"],
+                name="place_featured_newest_idx",
+            ),
             # Related entries of a district, newest first (PlaceQuerySet.related_to).
             models.Index(
                 fields=["district", "status", "-published_at"], name="place_district_newest_idx"
