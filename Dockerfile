@@ -28,4 +28,4 @@ USER kreativorte
 
 ENV DJANGO_MEDIA_ROOT=/app/var/media
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && gunicorn kreativorte.wsgi --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --access-logfile -"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && gunicorn kreativorte.wsgi --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --access-logfile - --access-logformat '%(h)s %(t)s \"%(m)s %(U)s\" %(s)s %(b)s %(L)s'"]

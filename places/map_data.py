@@ -1,0 +1,91 @@
+"""The map's own data: a compact marker list, and the few facts a popup shows.
+
+The open-data GeoJSON (``/orte.geojson``) stays the full, self-describing RFC 7946 export. The
+map needs far less per marker: an id, the position rounded to five decimals (about a metre) and
+the index of its first category, which gives the marker its colour. So the map loads
+``[[id, latitude, longitude, category], …]`` with the categories listed once, about 30 bytes per
+entry before compression, and fetches name, kind, locality and link for the one marker a visitor
+opens. Payloads are cached per generation (``places.cache``), so an editorial change shows at
+once and a visitor request never rebuilds an unchanged payload.
+"""
+
+import hashlib
+import json
+
+from django.core.cache import cache
+from django.db.models import OuterRef, Subquery
+
+from .cache import generation
+from .models import Category, Place
+
+FORMAT_VERSION = 1
+COORDINATE_DECIMALS = 5
+CACHE_SECONDS = 24 * 60 * 60
+
+
+def cache_key(query):
+    """The cache key for a query string: its parameters in a fixed order, hashed, under the
+    current generation."""
+    items = sorted((name, value) for name in query for value in query.getlist(name))
+    digest = hashlib.sha256(json.dumps(items).encode()).hexdigest()[:32]
+    return f"kreativorte:markers:{generation()}:{digest}"
+
+
+def first_category():
+    """The id of an entry's first category in the editors' order: its marker colour."""
+    links = Place.categories.through.objects.filter(place=OuterRef("pk")).order_by(
+        "category__order", "category__name"
+    )
+    return Subquery(links.values("category_id")[:1])
+
+
+def marker_payload(places):
+    """The marker list for ``places`` (entries with coordinates) as compact JSON bytes."""
+    categories = list(Category.objects.order_by("order", "name").values_list("pk", "slug", "name"))
+    index = {pk: position for position, (pk, _slug, _name) in enumerate(categories)}
+    rows = (
+        places.order_by("pk")
+        .annotate(marker_category=first_category())
+        .values_list("pk", "latitude", "longitude", "marker_category")
+    )
+    markers = [
+        [
+            pk,
+            round(float(latitude), COORDINATE_DECIMALS),
+            round(float(longitude), COORDINATE_DECIMALS),
+            index.get(category),
+        ]
+        for pk, latitude, longitude, category in rows
+    ]
+    payload = {
+        "version": FORMAT_VERSION,
+        "categories": [{"slug": slug, "name": name} for _pk, slug, name in categories],
+        "fields": ["id", "latitude", "longitude", "category"],
+        "markers": markers,
+    }
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def cached_marker_payload(query, build):
+    """The payload for this query string from the cache, else ``build()`` (which may return
+    None for invalid filters: nothing is cached then)."""
+    key = cache_key(query)
+    body = cache.get(key)
+    if body is None:
+        body = build()
+        if body is not None:
+            cache.set(key, body, CACHE_SECONDS)
+    return body
+
+
+def popup(place, url):
+    """What a marker's popup shows: name, kind, locality and the link to the Steckbrief."""
+    locality = ", ".join(part for part in [place.locality, place.locality_part] if part)
+    return {
+        "id": place.pk,
+        "name": place.name,
+        "kind": place.get_kind_display(),
+        "locality": locality,
+        "categories": [category.name for category in place.categories.all()],
+        "url": url,
+    }
