@@ -22,7 +22,6 @@ class NewPlacesFeed(Feed):
     def items(self):
         return (
             Place.objects.published()
-            .select_related("district")
             .prefetch_related("categories")
             .order_by("-published_at", "name")[: self.item_count]
         )

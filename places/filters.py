@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -362,7 +362,7 @@ class PlaceFilter(django_filters.FilterSet):
         if sort == SortChoices.NEWEST:
             return queryset.order_by("-published_at", "name")
         if origin and sort in (SortChoices.DISTANCE, "", None):
-            return queryset.order_by("distance_km", "name")
+            return queryset.order_by(F("distance_km").asc(nulls_last=True), "name")
         if sort in (SortChoices.NAME, SortChoices.DISTANCE) or not data.get("q"):
             return queryset.order_by("name")
         return queryset.order_by("-search_rank", "name")

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 
 
@@ -17,3 +18,12 @@ def _plain_static_storage():
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached map data of one test's entries never
+    answers another's."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -27,7 +27,7 @@ from tests.factories import (
 )
 
 HOME = 8
-LIST = 9
+LIST = 15
 DETAIL = 9
 DETAIL_WITHOUT_RELATED = 6
 GEOJSON = 6
