@@ -1,11 +1,11 @@
 """The map's own data: a compact marker list, and the few facts a popup shows.
 
 The open-data GeoJSON (``/orte.geojson``) stays the full, self-describing RFC 7946 export. The
-map needs far less per marker: an id, the position rounded to five decimals (about a metre) and
-the index of its first category, which gives the marker its colour. So the map loads
-``[[id, latitude, longitude, category], …]`` with the categories listed once, about 30 bytes per
-entry before compression, and fetches name, kind, locality and link for the one marker a visitor
-opens. Payloads are cached per generation (``places.cache``), so an editorial change shows at
+map needs far less per marker: an id, the position rounded to five decimals (about a metre), the
+index of its first category, which gives the marker its colour, and the name, which is the
+marker's accessible name (a keyboard or screen reader user hears "Coconat", not "Marker"). So
+the map loads ``[[id, latitude, longitude, category, name], …]`` with the categories listed
+once, and fetches kind, locality, categories and link for the one marker a visitor opens. Payloads are cached per generation (``places.cache``), so an editorial change shows at
 once and a visitor request never rebuilds an unchanged payload.
 """
 
@@ -46,7 +46,7 @@ def marker_payload(places):
     rows = (
         places.order_by("pk")
         .annotate(marker_category=first_category())
-        .values_list("pk", "latitude", "longitude", "marker_category")
+        .values_list("pk", "latitude", "longitude", "marker_category", "name")
     )
     markers = [
         [
@@ -54,13 +54,14 @@ def marker_payload(places):
             round(float(latitude), COORDINATE_DECIMALS),
             round(float(longitude), COORDINATE_DECIMALS),
             index.get(category),
+            name,
         ]
-        for pk, latitude, longitude, category in rows
+        for pk, latitude, longitude, category, name in rows
     ]
     payload = {
         "version": FORMAT_VERSION,
         "categories": [{"slug": slug, "name": name} for _pk, slug, name in categories],
-        "fields": ["id", "latitude", "longitude", "category"],
+        "fields": ["id", "latitude", "longitude", "category", "name"],
         "markers": markers,
     }
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()

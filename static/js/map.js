@@ -264,13 +264,14 @@
   }
 
   /*
-   * Many entries: the compact marker list ([id, latitude, longitude, category index]) in
-   * clusters; a popup loads its entry's name, kind, locality and link when it is opened.
+   * Many entries: the compact marker list ([id, latitude, longitude, category index, name]) in
+   * clusters; a popup loads its entry's kind, locality, categories and link when it is opened.
    */
   function drawClusters(container, L, map, frame) {
     var details = {};
     var detailUrl = container.dataset.markerUrl;
 
+    /* The popup first says it is loading, then shows the details as fixed content. */
     function popupFor(layer) {
       var box = document.createElement("div");
       box.className = "map-popup";
@@ -278,8 +279,7 @@
       var id = layer.options.entryId;
       details[id] = details[id] || getJson(detailUrl.replace("/0.json", "/" + id + ".json"));
       details[id].then(function (entry) {
-        box.replaceChildren(popup(entry));
-        layer.getPopup().update();
+        layer.setPopupContent(popup(entry));
       }, function () {
         box.textContent = container.dataset.textDataError;
       });
@@ -297,10 +297,9 @@
           iconCreateFunction: clusterIcon(L)
         });
         var layers = data.markers.map(function (row) {
-          var category = data.categories[row[3]];
           return L.marker([row[1], row[2]], {
             icon: row[3] === null ? fallback : icons[row[3]],
-            title: category ? category.name : "",
+            title: row[4],
             keyboard: true,
             entryId: row[0]
           }).bindPopup(popupFor);

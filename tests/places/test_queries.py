@@ -3,9 +3,12 @@
 The numbers, for the README:
 - home: 8 (category counts, totals, featured entries + their categories, needs and images,
   needs with counts, districts with counts)
-- list: 9 (4 vocabularies for the filter form, count, page of entries + categories, needs,
-  images)
-- list with a search on PostgreSQL: 10 (one more to match the words against feature names)
+- list: 15 (4 vocabularies for the filter form, 6 facet counts, count, page of entries +
+  categories, needs, images)
+- list with a search on PostgreSQL: 17 (the words matched against feature names twice: once
+  for the list, once for all facet counts together)
+- map page: 12 (4 vocabularies, 6 facet counts, entries, entries with coordinates)
+- map markers: 6 (4 vocabularies, categories, markers); 0 when cached for this generation
 - detail: 9 (entry + its categories, needs, images, features; related entries + their
   categories, needs, images); 6 when no related entry exists, as Django skips prefetching
   for an empty result
@@ -32,6 +35,8 @@ DETAIL = 9
 DETAIL_WITHOUT_RELATED = 6
 GEOJSON = 6
 CSV = 8
+MAP = 12
+MARKERS = 6
 
 
 class QueryCountMixin:
@@ -66,7 +71,7 @@ class QueryCountMixin:
         assert len(response.context["page_obj"].object_list) == min(self.entries, 24)
 
     def test_filtered_and_searched_list(self):
-        search = 1 if connection.vendor == "postgresql" else 0
+        search = 2 if connection.vendor == "postgresql" else 0
         params = {"q": "Kreativort", "merkmal": self.places[0].features.first().slug}
         with self.assertNumQueries(LIST + search):
             response = self.client.get(reverse("places:place-list"), params)
@@ -93,6 +98,16 @@ class QueryCountMixin:
         with self.assertNumQueries(GEOJSON):
             response = self.client.get(reverse("places:place-geojson"))
         assert len(response.json()["features"]) == self.entries
+
+    def test_map_page(self):
+        with self.assertNumQueries(MAP):
+            response = self.client.get(reverse("places:place-map"))
+        assert response.context["result_count"] == self.entries
+
+    def test_markers(self):
+        with self.assertNumQueries(MARKERS):
+            response = self.client.get(reverse("places:place-markers"))
+        assert len(response.json()["markers"]) == self.entries
 
     def test_csv(self):
         with self.assertNumQueries(CSV):
