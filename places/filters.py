@@ -267,8 +267,16 @@ class PlaceFilter(django_filters.FilterSet):
     # The filters whose options show counts; each costs one query.
     FACETS = ("kategorie", "art", "kreis", "merkmal", "stand", "sucht")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        if (
+            data is not None
+            and not data.get("sortierung")
+            and (data.get("nahe") or data.get("standort"))
+        ):
+            # Near a point the nearest come first, and the order field says so.
+            data = data.copy()
+            data["sortierung"] = SortChoices.DISTANCE
+        super().__init__(data, *args, **kwargs)
         districts = {state: [] for state in State.values}
         # Slugs by primary key, for the facet counts (which group by foreign key).
         self._slugs = {}
@@ -361,7 +369,7 @@ class PlaceFilter(django_filters.FilterSet):
             queryset = queryset.with_distance(origin)
         if sort == SortChoices.NEWEST:
             return queryset.order_by("-published_at", "name")
-        if origin and sort in (SortChoices.DISTANCE, "", None):
+        if origin and sort == SortChoices.DISTANCE:
             return queryset.order_by(F("distance_km").asc(nulls_last=True), "name")
         if sort in (SortChoices.NAME, SortChoices.DISTANCE) or not data.get("q"):
             return queryset.order_by("name")

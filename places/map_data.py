@@ -5,8 +5,10 @@ map needs far less per marker: an id, the position rounded to five decimals (abo
 index of its first category, which gives the marker its colour, and the name, which is the
 marker's accessible name (a keyboard or screen reader user hears "Coconat", not "Marker"). So
 the map loads ``[[id, latitude, longitude, category, name], …]`` with the categories listed
-once, and fetches kind, locality, categories and link for the one marker a visitor opens. Payloads are cached per generation (``places.cache``), so an editorial change shows at
-once and a visitor request never rebuilds an unchanged payload.
+once, and fetches kind, locality, categories and link for the one marker a visitor opens.
+Payloads are cached per generation (``places.cache``), so an editorial change shows at once and
+a visitor request never rebuilds an unchanged payload. At 10,000 entries the list is about
+180 KB compressed (tests/places/test_map_data.py holds it under 300 KB).
 """
 
 import hashlib

@@ -11,6 +11,7 @@ from django.core.validators import (
 from django.db import models
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -19,6 +20,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Value,
+    When,
 )
 from django.db.models.functions import ASin, Cast, Cos, Least, Length, Power, Radians, Sin, Sqrt
 from django.urls import reverse
@@ -233,7 +235,14 @@ class PlaceQuerySet(models.QuerySet):
             cos(origin_latitude)
         ) * Power(Sin((longitude - Value(radians(origin.longitude))) / 2), 2)
         distance = Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(Least(half_chord, Value(1.0))))
-        return self.annotate(distance_km=ExpressionWrapper(distance, output_field=FloatField()))
+        # PostgreSQL's LEAST skips NULLs: without coordinates there is no distance, explicitly.
+        return self.annotate(
+            distance_km=Case(
+                When(latitude__isnull=False, longitude__isnull=False, then=distance),
+                default=None,
+                output_field=FloatField(),
+            )
+        )
 
     def within(self, origin, radius_km):
         """Entries at most ``radius_km`` from ``origin``: a bounding box on the indexed

@@ -57,6 +57,8 @@ class DistanceTests(TestCase):
         ]
         self.assertContains(response, "29 km entfernt")
         self.assertContains(response, "3 Einträge")
+        # The order field says what the order is.
+        self.assertContains(response, '<option value="entfernung" selected>Entfernung</option>')
 
     def test_without_a_radius_every_entry_is_sorted_by_distance(self):
         slugs = list(self.near(nahe="Stendal"))
