@@ -18,11 +18,40 @@ MARKERS_URL = reverse("places:place-markers")
 MARKER_QUERIES = 6
 # What the brief allows for 10,000 entries, compressed.
 BUDGET_BYTES = 300 * 1024
-NAME_WORDS = (
-    "Alte Schule Gutshof Sägewerk Mühle Bahnhof Hof Scheune Kirche Dorf Werkstatt Atelier "
-    "Kulturscheune Gästehaus Landhaus Künstlerhof Coworking Kreativ Altmark Elbe Heide Fläming "
-    "Havel Mark Wiese Garten Vierseitenhof Pfarrhaus Kornspeicher Brauerei Ziegelei Remise"
-).split()
+NAME_WORDS = [
+    "Alte",
+    "Schule",
+    "Gutshof",
+    "Sägewerk",
+    "Mühle",
+    "Bahnhof",
+    "Hof",
+    "Scheune",
+    "Kirche",
+    "Dorf",
+    "Werkstatt",
+    "Atelier",
+    "Kulturscheune",
+    "Gästehaus",
+    "Landhaus",
+    "Künstlerhof",
+    "Coworking",
+    "Kreativ",
+    "Altmark",
+    "Elbe",
+    "Heide",
+    "Fläming",
+    "Havel",
+    "Mark",
+    "Wiese",
+    "Garten",
+    "Vierseitenhof",
+    "Pfarrhaus",
+    "Kornspeicher",
+    "Brauerei",
+    "Ziegelei",
+    "Remise",
+]
 
 
 class MarkerDataTests(TestCase):
