@@ -5,6 +5,8 @@ write (workflow transitions, admin saves, imports, vocabulary and flat-page edit
 ``bump_generation()``, so the next request builds fresh content instead of reading the old.
 """
 
+import hashlib
+import json
 import time
 
 from django.core.cache import cache
@@ -27,3 +29,11 @@ def bump_generation():
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def query_key(prefix, query):
+    """A cache key for a query string (a QueryDict) under the current generation: the same
+    parameters in any order give the same key."""
+    items = sorted((name, value) for name in query for value in query.getlist(name))
+    digest = hashlib.sha256(json.dumps(items).encode()).hexdigest()[:32]
+    return f"kreativorte:{prefix}:{generation()}:{digest}"

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from . import gazetteer
+from .cache import query_key
 from .geo import Point
 from .models import Category, District, Feature, Kind, Need, Place, Stage, State
 from .search import search_places
@@ -41,6 +43,7 @@ class SortChoices:
     DISTANCE = "entfernung"
 
 
+FACET_CACHE_SECONDS = 24 * 60 * 60
 RADIUS_CHOICES = [(str(km), f"{km} km") for km in (10, 25, 50, 100)]
 # Names shown in an "ambiguous town" message at most.
 MAX_CANDIDATES_SHOWN = 6
@@ -382,9 +385,25 @@ class PlaceFilter(django_filters.FilterSet):
         Features combine with AND, so a feature's count is that of the current result with that
         feature added: counted on the full result. Every other filter counts on the result
         without its own value, so choosing another district shows what that district holds.
-        Only valid values take part, as in the list itself."""
+        Only valid values take part, as in the list itself. The counts are cached per
+        generation and selection, so a repeated view costs none of these queries."""
         if hasattr(self, "_facets"):
             return self._facets
+        key = self._facet_cache_key()
+        counts = cache.get(key)
+        if counts is None:
+            counts = self._facet_counts()
+            cache.set(key, counts, FACET_CACHE_SECONDS)
+        self._facets = {name: self._facet(name, counts[name]) for name in self.FACETS}
+        return self._facets
+
+    def _facet_cache_key(self):
+        query = self.cleaned_query()
+        for name in ("sortierung", "seite"):
+            query.pop(name, None)
+        return query_key("facets", query)
+
+    def _facet_counts(self):
         base = Place.objects.published().order_by()
         # The search runs once (on PostgreSQL it looks up matching feature names first) and
         # enters every facet query as a subquery.
@@ -410,7 +429,7 @@ class PlaceFilter(django_filters.FilterSet):
             rows = ids(skip).values(column).annotate(count=Count("pk")).values_list(column, "count")
             return dict(rows.order_by())
 
-        counts = {
+        return {
             "kategorie": self._by_slug(
                 "kategorie", through_counts("categories", "category_id", {"kategorie"})
             ),
@@ -420,8 +439,6 @@ class PlaceFilter(django_filters.FilterSet):
             "stand": column_counts("stage", {"stand"}),
             "sucht": self._seeking_counts(ids({"sucht"})),
         }
-        self._facets = {name: self._facet(name, counts[name]) for name in self.FACETS}
-        return self._facets
 
     def _by_slug(self, name, counts_by_pk):
         slugs = self._slugs[name]

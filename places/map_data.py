@@ -11,26 +11,17 @@ a visitor request never rebuilds an unchanged payload. At 10,000 entries the lis
 180 KB compressed (tests/places/test_map_data.py holds it under 300 KB).
 """
 
-import hashlib
 import json
 
 from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 
-from .cache import generation
+from .cache import query_key
 from .models import Category, Place
 
 FORMAT_VERSION = 1
 COORDINATE_DECIMALS = 5
 CACHE_SECONDS = 24 * 60 * 60
-
-
-def cache_key(query):
-    """The cache key for a query string: its parameters in a fixed order, hashed, under the
-    current generation."""
-    items = sorted((name, value) for name in query for value in query.getlist(name))
-    digest = hashlib.sha256(json.dumps(items).encode()).hexdigest()[:32]
-    return f"kreativorte:markers:{generation()}:{digest}"
 
 
 def first_category():
@@ -72,7 +63,7 @@ def marker_payload(places):
 def cached_marker_payload(query, build):
     """The payload for this query string from the cache, else ``build()`` (which may return
     None for invalid filters: nothing is cached then)."""
-    key = cache_key(query)
+    key = query_key("markers", query)
     body = cache.get(key)
     if body is None:
         body = build()

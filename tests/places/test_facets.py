@@ -3,11 +3,14 @@
 from django.test import TestCase
 from django.urls import reverse
 
+from places.cache import bump_generation
 from places.filters import PlaceFilter
 from places.models import Place
 from tests.factories import make_category, make_district, make_feature, make_need, make_place
 
 LIST_URL = reverse("places:place-list")
+LIST_QUERIES = 15
+FACET_QUERIES = 6
 MAP_URL = reverse("places:place-map")
 
 
@@ -143,6 +146,20 @@ class FacetRenderingTests(TestCase):
         response = self.client.get(LIST_URL, {"kategorie": "wohnen-bauen"})
         self.assertContains(
             response, '<option value="wohnen-bauen" selected>Wohnen/Bauen (1)</option>'
+        )
+
+    def test_counts_are_cached_per_generation_and_selection(self):
+        with self.assertNumQueries(LIST_QUERIES):
+            self.client.get(LIST_URL, {"kategorie": "wohnen-bauen"})
+        # The same selection again (sorted differently): no facet query.
+        with self.assertNumQueries(LIST_QUERIES - FACET_QUERIES):
+            self.client.get(LIST_URL, {"kategorie": "wohnen-bauen", "sortierung": "name"})
+        make_place(name="Neuer Hof", categories=[self.work])
+        bump_generation()
+        with self.assertNumQueries(LIST_QUERIES):
+            response = self.client.get(LIST_URL, {"kategorie": "wohnen-bauen"})
+        self.assertContains(
+            response, '<option value="arbeiten-wirtschaft">Arbeiten/Wirtschaft (1)</option>'
         )
 
     def test_the_map_page_shows_the_same_facets(self):
