@@ -10,6 +10,7 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
+from inquiries.urls import moved_admin_urlpatterns
 from places.sitemaps import SITEMAPS
 from places.views import robots_txt
 
@@ -43,12 +44,14 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
+    *moved_admin_urlpatterns,
     path("admin/", admin.site.urls),
     *[
         path(url.strip("/") + "/", flatpage, {"url": url}, name=f"flatpage-{name}")
         for name, url in FLATPAGES.items()
     ],
     path("", include("places.urls")),
+    path("", include("inquiries.urls")),
 ]
 
 

@@ -16,10 +16,4 @@ urlpatterns = [
     path("karte/marker.json", views.place_markers, name="place-markers"),
     path("karte/marker/<int:pk>.json", views.place_marker, name="place-marker"),
     path("orte/<slug:slug>/", views.PlaceDetailView.as_view(), name="place-detail"),
-    # Inquiries
-    path("kontakt/", views.contact, name="contact"),
-    path("kontakt/danke/", views.contact_thanks, name="contact-thanks"),
-    path("orte/<slug:slug>/kontakt/", views.place_contact, name="place-contact"),
-    path("mitmachen/ort-vorschlagen/", views.suggest_place, name="suggest"),
-    path("mitmachen/ort-vorschlagen/danke/", views.suggest_thanks, name="suggest-thanks"),
 ]

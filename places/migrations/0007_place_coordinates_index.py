@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('places', '0005_inquiry_review_fixes'),
+        ('places', '0006_intake_moved_to_inquiries'),
     ]
 
     operations = [
