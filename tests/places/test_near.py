@@ -194,6 +194,11 @@ class GazetteerTests(TestCase):
             assert response.json() == {"towns": []}, text
         assert self.client.get(SUGGEST_URL).json() == {"towns": []}
 
+    def test_the_source_is_credited_where_the_towns_are_used(self):
+        response = self.client.get(LIST_URL)
+        self.assertContains(response, '<a href="https://www.geonames.org/">GeoNames</a>')
+        self.assertContains(response, "CC BY 4.0</a>")
+
     def test_no_query_touches_the_database(self):
         with self.assertNumQueries(0):
             self.client.get(SUGGEST_URL, {"q": "Bad"})
