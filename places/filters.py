@@ -43,7 +43,8 @@ class SortChoices:
     DISTANCE = "entfernung"
 
 
-FACET_CACHE_SECONDS = 24 * 60 * 60
+# Keyed by generation; the timeout bounds staleness should a write forget to bump it.
+FACET_CACHE_SECONDS = 300
 RADIUS_CHOICES = [(str(km), f"{km} km") for km in (10, 25, 50, 100)]
 # Names shown in an "ambiguous town" message at most.
 MAX_CANDIDATES_SHOWN = 6
