@@ -183,3 +183,36 @@ class TenThousandMarkersTests(TestCase):
         data = json.loads(gzip.decompress(response.content))
         assert len(data["markers"]) == self.entries
         assert compressed <= BUDGET_BYTES, f"{compressed} bytes compressed"
+
+
+class MapPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.living = make_category(name="Wohnen/Bauen", slug="wohnen-bauen", order=1)
+        make_place(name="Hof", categories=[cls.living])
+        make_place(name="Ohne Lage", categories=[cls.living], latitude=None, longitude=None)
+
+    def test_the_header_links_the_map_page_and_marks_it_current(self):
+        response = self.client.get(reverse("places:place-map"))
+        self.assertContains(
+            response, f'<a href="{reverse("places:place-map")}" aria-current="page">Karte</a>'
+        )
+        response = self.client.get(reverse("places:home"))
+        self.assertContains(response, f'<a href="{reverse("places:place-map")}">Karte</a>')
+
+    def test_the_map_asks_first_and_the_list_is_the_alternative(self):
+        response = self.client.get(reverse("places:place-map"), {"kategorie": "wohnen-bauen"})
+        self.assertContains(response, "Karte anzeigen")
+        self.assertContains(response, "Für die Karte wird JavaScript benötigt.")
+        self.assertContains(response, f'data-markers-url="{MARKERS_URL}?kategorie=wohnen-bauen"')
+        self.assertContains(
+            response, f'href="{reverse("places:place-list")}?kategorie=wohnen-bauen">Diese Auswahl'
+        )
+        self.assertContains(response, "2 Einträge")
+        self.assertContains(response, "davon 1 mit Lage auf der Karte")
+        # Leaflet, the cluster code and the marker data load only after consent, from map.js.
+        content = response.content.decode()
+        assert "leaflet.markercluster.js" not in content.split("data-cluster-js=")[0]
+        assert '<script src="/static/vendor' not in content
+        # A map has no order: the map page's form leaves the order field out.
+        assert 'name="sortierung"' not in content
