@@ -126,6 +126,11 @@ def _index():
     return by_label, by_name
 
 
+@cache
+def _search_keys():
+    return tuple((town, normalise(town.name), normalise(town.label)) for town in towns())
+
+
 def _rank(town):
     """Municipalities before their parts, then alphabetical."""
     return (town.kind != "gemeinde", normalise(town.label))
@@ -155,9 +160,8 @@ def suggest(text, limit=SUGGESTION_LIMIT):
     if len(key) < 2:
         return []
     starts, contains = [], []
-    for town in towns():
-        name = normalise(town.name)
-        if name.startswith(key) or normalise(town.label).startswith(key):
+    for town, name, label in _search_keys():
+        if name.startswith(key) or label.startswith(key):
             starts.append(town)
         elif key in name:
             contains.append(town)
