@@ -268,8 +268,10 @@ class PlaceFilter(django_filters.FilterSet):
         "stand",
         "sucht",
     )
-    # The filters whose options show counts; each costs one query.
+    # The filters whose options show counts: four queries for the six.
     FACETS = ("kategorie", "art", "kreis", "merkmal", "stand", "sucht")
+    # Facets on a column of the entry itself, counted together (filter name: column).
+    COLUMN_FACETS = {"art": "kind", "stand": "stage", "kreis": "district_id"}
 
     def __init__(self, data=None, *args, **kwargs):
         if (
@@ -381,7 +383,8 @@ class PlaceFilter(django_filters.FilterSet):
 
     def facets(self):
         """Every option of the vocabulary filters with the number of entries it would yield,
-        given the other active filters: one aggregate query per filter, however many options.
+        given the other active filters, in four aggregate queries however many options: one each
+        for categories, features and groups sought, one for kind, stage and district together.
 
         Features combine with AND, so a feature's count is that of the current result with that
         feature added: counted on the full result. Every other filter counts on the result
@@ -426,20 +429,42 @@ class PlaceFilter(django_filters.FilterSet):
             )
             return dict(rows)
 
-        def column_counts(column, skip):
-            rows = ids(skip).values(column).annotate(count=Count("pk")).values_list(column, "count")
-            return dict(rows.order_by())
-
         return {
             "kategorie": self._by_slug(
                 "kategorie", through_counts("categories", "category_id", {"kategorie"})
             ),
             "merkmal": self._by_slug("merkmal", through_counts("features", "feature_id", ())),
-            "kreis": self._by_slug("kreis", column_counts("district_id", {"kreis"})),
-            "art": column_counts("kind", {"art"}),
-            "stand": column_counts("stage", {"stand"}),
+            **self._column_counts(ids(set(self.COLUMN_FACETS))),
             "sucht": self._seeking_counts(ids({"sucht"})),
         }
+
+    def _column_counts(self, place_ids):
+        """Art, Stand and Landkreis from one GROUP BY over all three columns, on the result
+        without any of the three. Each is an equality on its column, so each facet's counts are
+        the rows that match the other two choices, summed."""
+        rows = (
+            Place.objects.filter(pk__in=place_ids)
+            .values(*self.COLUMN_FACETS.values())
+            .annotate(count=Count("pk"))
+            .values_list(*self.COLUMN_FACETS.values(), "count")
+            .order_by()
+        )
+        district_pks = {slug: pk for pk, slug in self._slugs["kreis"].items()}
+        data = self._valid_data()
+        chosen = {
+            "art": data.get("art") or None,
+            "stand": data.get("stand") or None,
+            "kreis": district_pks.get(data.get("kreis")),
+        }
+        counts = {name: {} for name in self.COLUMN_FACETS}
+        for *values, count in rows:
+            row = dict(zip(self.COLUMN_FACETS, values, strict=True))
+            for name in self.COLUMN_FACETS:
+                others = (other for other in self.COLUMN_FACETS if other != name)
+                if all(chosen[other] in (None, row[other]) for other in others):
+                    counts[name][row[name]] = counts[name].get(row[name], 0) + count
+        counts["kreis"] = self._by_slug("kreis", counts["kreis"])
+        return counts
 
     def _by_slug(self, name, counts_by_pk):
         slugs = self._slugs[name]

@@ -9,8 +9,8 @@ from places.models import Place
 from tests.factories import make_category, make_district, make_feature, make_need, make_place
 
 LIST_URL = reverse("places:place-list")
-LIST_QUERIES = 15
-FACET_QUERIES = 6
+LIST_QUERIES = 13
+FACET_QUERIES = 4
 MAP_URL = reverse("places:place-map")
 
 
@@ -88,6 +88,17 @@ class FacetCountTests(TestCase):
         # Everything else: within both (only Hof B).
         assert counts(facets["art"]) == {"ort": 0, "projekt": 1, "initiative": 0}
         assert counts(facets["sucht"])["alle"] == 0
+
+    def test_kind_stage_and_district_each_count_within_the_other_two(self):
+        facets = self.facets(art="projekt", stand="idee")
+        assert counts(facets["art"]) == {"ort": 0, "projekt": 1, "initiative": 0}
+        assert counts(facets["stand"]) == {"realisiert": 0, "im_aufbau": 0, "idee": 1}
+        assert counts(facets["kreis"])["landkreis-stendal"] == 1
+        assert counts(facets["kreis"])["landkreis-boerde"] == 0
+        facets = self.facets(kreis="landkreis-boerde")
+        assert counts(facets["art"]) == {"ort": 1, "projekt": 0, "initiative": 0}
+        assert counts(facets["stand"])["realisiert"] == 1
+        assert counts(facets["kreis"])["landkreis-stendal"] == 2
 
     def test_features_combine_with_and_so_they_count_on_the_current_result(self):
         facets = self.facets(merkmal=["coworking"])

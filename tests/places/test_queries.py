@@ -3,11 +3,11 @@
 The numbers, for the README:
 - home: 8 (category counts, totals, featured entries + their categories, needs and images,
   needs with counts, districts with counts)
-- list: 15 (4 vocabularies for the filter form, 6 facet counts, count, page of entries +
+- list: 13 (4 vocabularies for the filter form, 4 facet counts, count, page of entries +
   categories, needs, images)
-- list with a search on PostgreSQL: 17 (the words matched against feature names twice: once
+- list with a search on PostgreSQL: 15 (the words matched against feature names twice: once
   for the list, once for all facet counts together)
-- map page: 12 (4 vocabularies, 6 facet counts, entries, entries with coordinates)
+- map page: 10 (4 vocabularies, 4 facet counts, entries, entries with coordinates)
 - map markers: 6 (4 vocabularies, categories, markers); 0 when cached for this generation
 - detail: 9 (entry + its categories, needs, images, features; related entries + their
   categories, needs, images); 6 when no related entry exists, as Django skips prefetching
@@ -30,12 +30,12 @@ from tests.factories import (
 )
 
 HOME = 8
-LIST = 15
+LIST = 13
 DETAIL = 9
 DETAIL_WITHOUT_RELATED = 6
 GEOJSON = 6
 CSV = 8
-MAP = 12
+MAP = 10
 MARKERS = 6
 
 
