@@ -14,6 +14,8 @@ from inquiries.urls import moved_admin_urlpatterns
 from places.sitemaps import SITEMAPS
 from places.views import robots_txt
 
+handler500 = "kreativorte.views.server_error"
+
 admin.site.site_header = _("Kreativorte im Grünen – Redaktion")
 admin.site.site_title = _("Kreativorte im Grünen")
 admin.site.index_title = _("Einträge und Inhalte pflegen")

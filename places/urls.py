@@ -16,4 +16,6 @@ urlpatterns = [
     path("karte/marker.json", views.place_markers, name="place-markers"),
     path("karte/marker/<int:pk>.json", views.place_marker, name="place-marker"),
     path("orte/<slug:slug>/", views.PlaceDetailView.as_view(), name="place-detail"),
+    path("ideen/", views.IdeasView.as_view(), name="ideas"),
+    path("vergleichen/", views.CompareView.as_view(), name="compare"),
 ]

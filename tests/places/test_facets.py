@@ -9,7 +9,7 @@ from places.models import Place
 from tests.factories import make_category, make_district, make_feature, make_need, make_place
 
 LIST_URL = reverse("places:place-list")
-LIST_QUERIES = 13
+LIST_QUERIES = 14
 FACET_QUERIES = 4
 MAP_URL = reverse("places:place-map")
 

@@ -3,17 +3,19 @@
 The numbers, for the README:
 - home: 8 (category counts, totals, featured entries + their categories, needs and images,
   needs with counts, districts with counts)
-- list: 13 (4 vocabularies for the filter form, 4 facet counts, count, page of entries +
+- list: 14 (5 vocabularies for the filter form, 4 facet counts, count, page of entries +
   categories, needs, images)
-- list with a search on PostgreSQL: 15 (the words matched against feature names twice: once
+- list with a search on PostgreSQL: 16 (the words matched against feature names twice: once
   for the list, once for all facet counts together)
-- map page: 10 (4 vocabularies, 4 facet counts, entries, entries with coordinates)
-- map markers: 6 (4 vocabularies, categories, markers); 0 when cached for this generation
-- detail: 9 (entry + its categories, needs, images, features; related entries + their
-  categories, needs, images); 6 when no related entry exists, as Django skips prefetching
-  for an empty result
-- GeoJSON: 6 (4 vocabularies, entries with a "seeks people" flag, categories)
-- CSV: 8 (4 vocabularies, entries with district, categories, features, needs)
+- map page: 11 (5 vocabularies, 4 facet counts, entries, entries with coordinates)
+- map markers: 7 (5 vocabularies, categories, markers); 0 when cached for this generation
+- detail: 11 (entry + its categories, needs, images, features, funding programmes,
+  milestones; related entries + their categories, needs, images); 8 when no related entry
+  exists, as Django skips prefetching for an empty result
+- GeoJSON: 9 (5 vocabularies, entries with a "seeks people" flag, categories, funding
+  programmes, milestones)
+- CSV: 11 (5 vocabularies, entries with district, categories, features, needs, funding
+  programmes, milestones)
 """
 
 from django.db import connection
@@ -30,13 +32,13 @@ from tests.factories import (
 )
 
 HOME = 8
-LIST = 13
-DETAIL = 9
-DETAIL_WITHOUT_RELATED = 6
-GEOJSON = 6
-CSV = 8
-MAP = 10
-MARKERS = 6
+LIST = 14
+DETAIL = 11
+DETAIL_WITHOUT_RELATED = 8
+GEOJSON = 9
+CSV = 11
+MAP = 11
+MARKERS = 7
 
 
 class QueryCountMixin:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('places', '0006_intake_moved_to_inquiries'),
+        ('places', '0007_how_it_was_done'),
     ]
 
     operations = [
