@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.flatpages",
+    "django.contrib.sitemaps",
     "django_filters",
     "places",
     "inquiries",
@@ -264,6 +265,9 @@ KREATIVORTE_PERMISSIONS_POLICY = {
         "usb",
     ]
 }
+# "Mein Standort" (near me) asks the browser for the position after a click, on our own pages
+# only; nothing embedded may.
+KREATIVORTE_PERMISSIONS_POLICY["geolocation"] = ["self"]
 KREATIVORTE_CROSS_ORIGIN_RESOURCE_POLICY = os.environ.get(
     "KREATIVORTE_CROSS_ORIGIN_RESOURCE_POLICY", "same-origin"
 )
@@ -309,6 +313,8 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "kreativorte.request_id.RequestIdFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        # A visitor's position ("Mein Standort") travels in the URL only: no log line keeps it.
+        "redact_position": {"()": "places.privacy.RedactPosition"},
     },
     "formatters": {
         "json": {"()": "kreativorte.logs.JsonFormatter"},
@@ -321,7 +327,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact_position"],
             "formatter": os.environ.get("KREATIVORTE_LOG_FORMAT", "text" if DEBUG else "json"),
         },
         "mail_admins": {

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from math import cos, radians
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -11,20 +12,24 @@ from django.core.validators import (
 from django.db import connections, models
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
     F,
+    FloatField,
     OuterRef,
     Q,
     Value,
+    When,
 )
-from django.db.models.functions import Length
+from django.db.models.functions import ASin, Cast, Cos, Least, Length, Power, Radians, Sin, Sqrt
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .geo import EARTH_RADIUS_KM, bounding_box
 from .text import paragraphs, slugify_de
 
 # The ``length`` lookup lets constraints check postal code and district code lengths.
@@ -306,6 +311,41 @@ class PlaceQuerySet(models.QuerySet):
         """``{"total": …, "seeking": …}``: the entries, and those looking for people, in one
         query."""
         return self.aggregate(total=Count("pk"), seeking=Count("pk", filter=Q(self._seeks())))
+
+    def with_distance(self, origin):
+        """Annotate ``distance_km``: the great-circle distance (haversine) from ``origin``, a
+        point with ``latitude`` and ``longitude``, in the ORM's math functions, which SQLite
+        and PostgreSQL both have. Entries without coordinates get None."""
+        latitude = Radians(Cast(F("latitude"), FloatField()))
+        longitude = Radians(Cast(F("longitude"), FloatField()))
+        origin_latitude = radians(origin.latitude)
+        half_chord = Power(Sin((latitude - Value(origin_latitude)) / 2), 2) + Cos(latitude) * Value(
+            cos(origin_latitude)
+        ) * Power(Sin((longitude - Value(radians(origin.longitude))) / 2), 2)
+        distance = Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(Least(half_chord, Value(1.0))))
+        # PostgreSQL's LEAST skips NULLs: without coordinates there is no distance, explicitly.
+        return self.annotate(
+            distance_km=Case(
+                When(latitude__isnull=False, longitude__isnull=False, then=distance),
+                default=None,
+                output_field=FloatField(),
+            )
+        )
+
+    def within(self, origin, radius_km):
+        """Entries at most ``radius_km`` from ``origin``: a bounding box on the indexed
+        coordinates first, so the exact distance is computed for few rows only."""
+        box = bounding_box(origin.latitude, origin.longitude, radius_km)
+        return (
+            self.filter(
+                latitude__gte=box.south,
+                latitude__lte=box.north,
+                longitude__gte=box.west,
+                longitude__lte=box.east,
+            )
+            .with_distance(origin)
+            .filter(distance_km__lte=radius_km)
+        )
 
     def related_to(self, place, limit=None):
         """Entries in the same district as ``place`` or sharing a category, closest first.
@@ -608,6 +648,8 @@ class Place(models.Model):
             ),
             models.Index(fields=["kind"], name="place_kind_idx"),
             models.Index(fields=["stage"], name="place_stage_idx"),
+            # The bounding box of a distance filter (PlaceQuerySet.within).
+            models.Index(fields=["latitude", "longitude"], name="place_coordinates_idx"),
         ]
 
     def __str__(self):

@@ -3,9 +3,11 @@
 The numbers, for the README:
 - home: 8 (category counts, totals, featured entries + their categories, needs and images,
   needs with counts, districts with counts)
-- list: 10 (5 vocabularies for the filter form, count, page of entries + categories, needs,
-  images)
-- list with a search: 9 on both engines (the total comes with the page's rows, one plan)
+- list: 14 (5 vocabularies for the filter form, 4 facet counts, count, page of entries +
+  categories, needs, images)
+- list with a search: 13 on both engines (the total comes with the page's rows, one plan)
+- map page: 11 (5 vocabularies, 4 facet counts, entries, entries with coordinates)
+- map markers: 7 (5 vocabularies, categories, markers); 0 when cached for this generation
 - detail: 11 (entry + its categories, needs, images, features, funding programmes,
   milestones; related entries + their categories, needs, images); 8 when no related entry
   exists, as Django skips prefetching for an empty result
@@ -31,12 +33,14 @@ from tests.factories import (
 )
 
 HOME = 8
-LIST = 10
-SEARCH = 9
+LIST = 14
+SEARCH = 13
 DETAIL = 11
 DETAIL_WITHOUT_RELATED = 8
 GEOJSON = 9
 CSV = 10
+MAP = 11
+MARKERS = 7
 
 
 class QueryCountMixin:
@@ -99,6 +103,16 @@ class QueryCountMixin:
         with self.assertNumQueries(GEOJSON):
             response = self.client.get(reverse("places:place-geojson"))
         assert len(response.json()["features"]) == self.entries
+
+    def test_map_page(self):
+        with self.assertNumQueries(MAP):
+            response = self.client.get(reverse("places:place-map"))
+        assert response.context["result_count"] == self.entries
+
+    def test_markers(self):
+        with self.assertNumQueries(MARKERS):
+            response = self.client.get(reverse("places:place-markers"))
+        assert len(response.json()["markers"]) == self.entries
 
     def test_csv(self):
         with self.assertNumQueries(CSV):
