@@ -7,9 +7,9 @@ from places.cache import bump_generation
 from places.filters import PlaceFilter
 from places.models import Place
 from tests.factories import make_category, make_district, make_feature, make_need, make_place
+from tests.places.test_queries import LIST as LIST_QUERIES
 
 LIST_URL = reverse("places:place-list")
-LIST_QUERIES = 14
 FACET_QUERIES = 4
 MAP_URL = reverse("places:place-map")
 

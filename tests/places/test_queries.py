@@ -3,11 +3,13 @@
 The numbers, for the README:
 - home: 8 (category counts, totals, featured entries + their categories, needs and images,
   needs with counts, districts with counts)
-- list: 14 (5 vocabularies for the filter form, 4 facet counts, count, page of entries +
-  categories, needs, images)
-- list with a search: 13 on both engines (the total comes with the page's rows, one plan)
-- map page: 11 (5 vocabularies, 4 facet counts, entries, entries with coordinates)
-- map markers: 7 (5 vocabularies, categories, markers); 0 when cached for this generation
+- list: 15 (5 vocabularies for the filter form, the cache generation, 4 facet counts, count,
+  page of entries + categories, needs, images)
+- list with a search: 14 on both engines (the total comes with the page's rows, one plan)
+- map page: 12 (5 vocabularies, the cache generation, 4 facet counts, entries, entries with
+  coordinates)
+- map markers: 8 (5 vocabularies, the cache generation, categories, markers); 1 when cached
+  for this generation
 - detail: 11 (entry + its categories, needs, images, features, funding programmes,
   milestones; related entries + their categories, needs, images); 8 when no related entry
   exists, as Django skips prefetching for an empty result
@@ -33,14 +35,14 @@ from tests.factories import (
 )
 
 HOME = 8
-LIST = 14
-SEARCH = 13
+LIST = 15
+SEARCH = 14
 DETAIL = 11
 DETAIL_WITHOUT_RELATED = 8
 GEOJSON = 9
 CSV = 10
-MAP = 11
-MARKERS = 7
+MAP = 12
+MARKERS = 8
 
 
 class QueryCountMixin:
@@ -154,6 +156,7 @@ class FragmentCacheQueryTests(TestCase):
     def test_list(self):
         with self.assertNumQueries(LIST + 1):
             self.client.get(reverse("places:place-list"), {"seite": 2})
-        with self.assertNumQueries(LIST):
+        # Warm: the 4 facet counts and the total come from the cache; a generation read stays.
+        with self.assertNumQueries(LIST - 4):
             response = self.client.get(reverse("places:place-list"))
         assert response.context["paginator"].count == self.entries
