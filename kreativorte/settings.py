@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.flatpages",
+    "django.contrib.sitemaps",
     "django_filters",
     "places",
     "inquiries",
@@ -272,6 +273,9 @@ KREATIVORTE_PERMISSIONS_POLICY = {
         "usb",
     ]
 }
+# "Mein Standort" (near me) asks the browser for the position after a click, on our own pages
+# only; nothing embedded may.
+KREATIVORTE_PERMISSIONS_POLICY["geolocation"] = ["self"]
 KREATIVORTE_CROSS_ORIGIN_RESOURCE_POLICY = os.environ.get(
     "KREATIVORTE_CROSS_ORIGIN_RESOURCE_POLICY", "same-origin"
 )
@@ -317,6 +321,8 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "kreativorte.request_id.RequestIdFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        # A visitor's position ("Mein Standort") travels in the URL only: no log line keeps it.
+        "redact_position": {"()": "places.privacy.RedactPosition"},
     },
     "formatters": {
         "json": {"()": "kreativorte.logs.JsonFormatter"},
@@ -329,7 +335,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact_position"],
             "formatter": os.environ.get("KREATIVORTE_LOG_FORMAT", "text" if DEBUG else "json"),
         },
         "mail_admins": {
@@ -436,3 +442,19 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 LOCALE_PATHS = [*LOCALE_PATHS, BASE_DIR / "editorial" / "admin_locale"]
 # Entries nobody has checked for this many months are "stale" (admin filter, reminder mails).
 KREATIVORTE_STALE_MONTHS = int(os.environ.get("KREATIVORTE_STALE_MONTHS", "12"))
+
+# Performance (issue 11): search document, page cache.
+# django.contrib.postgres for the stored search vector's field type; harmless on SQLite.
+INSTALLED_APPS += ["django.contrib.postgres"]
+# Anonymous GET pages and the map data are cached for this many seconds (0: off), keyed by the
+# cache generation (places/cache.py), so an editorial change shows on the next request anyway.
+KREATIVORTE_PAGE_CACHE_SECONDS = int(os.environ.get("KREATIVORTE_PAGE_CACHE_SECONDS", "600"))
+# Data fragments that many pages share (the home page's counts), under the same generation.
+KREATIVORTE_FRAGMENT_CACHE_SECONDS = int(
+    os.environ.get("KREATIVORTE_FRAGMENT_CACHE_SECONDS", "600")
+)
+# The page cache answers right after WhiteNoise, before sessions and routing (places/page_cache.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "places.page_cache.PageCacheMiddleware",
+)

@@ -7,4 +7,9 @@ class PlacesConfig(AppConfig):
     verbose_name = _("Kreativorte")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import (
+            search,
+            signals,  # noqa: F401
+        )
+
+        search.connect_signals()

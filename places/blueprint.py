@@ -65,9 +65,9 @@ def funding_counts(places):
     )
 
 
-def timeline_text(place):
-    """The milestones as one line: "05/2017 Coconat eröffnet; 2019 …"."""
-    return "; ".join(f"{milestone.when} {milestone.text}" for milestone in place.milestones.all())
+def timeline_text(milestones):
+    """Milestones as one line: "05/2017 Coconat eröffnet; 2019 …"."""
+    return "; ".join(f"{milestone.when} {milestone.text}" for milestone in milestones)
 
 
 def _where(place):
@@ -99,5 +99,5 @@ def compare_rows(places):
     """``[(label, [value per entry]), …]``, leaving out facts none of the entries states."""
     facts = [fact for section in COMPARED_SECTIONS for fact in section.facts]
     rows = [(fact.title, [fact.display(place) or "" for place in places]) for fact in facts]
-    rows.append((_("Zeitleiste"), [timeline_text(place) for place in places]))
+    rows.append((_("Zeitleiste"), [timeline_text(place.milestones.all()) for place in places]))
     return [(label, values) for label, values in rows if any(values)]

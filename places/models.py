@@ -1,5 +1,7 @@
 from decimal import Decimal
+from math import cos, radians
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import (
     MaxValueValidator,
@@ -7,14 +9,27 @@ from django.core.validators import (
     RegexValidator,
     URLValidator,
 )
-from django.db import models
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
-from django.db.models.functions import Length
+from django.db import connections, models
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import ASin, Cast, Cos, Least, Length, Power, Radians, Sin, Sqrt
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .geo import EARTH_RADIUS_KM, bounding_box
 from .text import paragraphs, slugify_de
 
 # The ``length`` lookup lets constraints check postal code and district code lengths.
@@ -269,12 +284,32 @@ class PlaceQuerySet(models.QuerySet):
             number += 1
         return f"{base}-{number}"
 
+    # The columns a card shows (templates/places/includes/_place_card.html): the long texts
+    # and the search document stay in the database.
+    CARD_FIELDS = ("name", "slug", "kind", "locality", "locality_part", "teaser")
+
     def with_cards(self):
-        """Everything a card needs, in a constant number of queries."""
-        return self.select_related("district").prefetch_related("categories", "needs", "images")
+        """Everything a card needs and nothing more, in a constant number of queries."""
+        return self.only(*self.CARD_FIELDS).prefetch_related(
+            models.Prefetch("categories", queryset=Category.objects.only("name", "slug")),
+            models.Prefetch("needs", queryset=Need.objects.only("pk")),
+            models.Prefetch(
+                "images",
+                queryset=PlaceImage.objects.only(
+                    "place_id", "image", "width", "height", "renditions", "order"
+                ),
+            ),
+        )
 
     def with_details(self):
-        return self.with_cards().prefetch_related("features", "funding_programmes", "milestones")
+        """The whole Steckbrief: every column but the search document, and all relations."""
+        return (
+            self.defer("search_text", "search_vector")
+            .select_related("district")
+            .prefetch_related(
+                "categories", "needs", "images", "features", "funding_programmes", "milestones"
+            )
+        )
 
     def in_districts(self, district_ids):
         """Entries in these districts; ``None`` means no restriction (all districts)."""
@@ -305,26 +340,89 @@ class PlaceQuerySet(models.QuerySet):
         query."""
         return self.aggregate(total=Count("pk"), seeking=Count("pk", filter=Q(self._seeks())))
 
-    def related_to(self, place):
+    def with_distance(self, origin):
+        """Annotate ``distance_km``: the great-circle distance (haversine) from ``origin``, a
+        point with ``latitude`` and ``longitude``, in the ORM's math functions, which SQLite
+        and PostgreSQL both have. Entries without coordinates get None."""
+        latitude = Radians(Cast(F("latitude"), FloatField()))
+        longitude = Radians(Cast(F("longitude"), FloatField()))
+        origin_latitude = radians(origin.latitude)
+        half_chord = Power(Sin((latitude - Value(origin_latitude)) / 2), 2) + Cos(latitude) * Value(
+            cos(origin_latitude)
+        ) * Power(Sin((longitude - Value(radians(origin.longitude))) / 2), 2)
+        distance = Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(Least(half_chord, Value(1.0))))
+        # PostgreSQL's LEAST skips NULLs: without coordinates there is no distance, explicitly.
+        return self.annotate(
+            distance_km=Case(
+                When(latitude__isnull=False, longitude__isnull=False, then=distance),
+                default=None,
+                output_field=FloatField(),
+            )
+        )
+
+    def within(self, origin, radius_km):
+        """Entries at most ``radius_km`` from ``origin``: a bounding box on the indexed
+        coordinates first, so the exact distance is computed for few rows only."""
+        box = bounding_box(origin.latitude, origin.longitude, radius_km)
+        return (
+            self.filter(
+                latitude__gte=box.south,
+                latitude__lte=box.north,
+                longitude__gte=box.west,
+                longitude__lte=box.east,
+            )
+            .with_distance(origin)
+            .filter(distance_km__lte=radius_km)
+        )
+
+    def related_to(self, place, limit=None):
         """Entries in the same district as ``place`` or sharing a category, closest first.
-        Uses ``place.categories``, so a prefetched entry costs no extra query."""
+        Uses ``place.categories``, so a prefetched entry costs no extra query.
+
+        With a ``limit`` on PostgreSQL: the union of the newest few of the district sharing a
+        category, of the district, and elsewhere sharing a category, each read through an
+        index, instead of ranking every entry of the portal."""
         category_ids = [category.pk for category in place.categories.all()]
         shares_category = Exists(
             self.model.categories.through.objects.filter(
                 place=OuterRef("pk"), category_id__in=category_ids
             )
         )
-        return (
-            self.exclude(pk=place.pk)
-            .annotate(
-                shares_category=shares_category,
+        order = ("-same_district", "-shares_category", "-published_at", "name")
+        others = self.exclude(pk=place.pk).annotate(shares_category=shares_category)
+        compound = connections[self.db].features.supports_slicing_ordering_in_compound
+        if limit is not None and compound:
+            # Three index walks by date, each stopping after ``limit`` rows; a union orders by
+            # selected columns only, so the date joins the card's columns.
+            candidates = self.exclude(pk=place.pk).annotate(newest=F("published_at"))
+            district = Q(district=place.district_id)
+            parts = [
+                # (condition, same district, shares a category)
+                (district & Q(shares_category), True, True),
+                (district & ~Q(shares_category), True, False),
+                (~district & Q(shares_category), False, True),
+            ]
+            parts = [
+                candidates.filter(condition)
+                .annotate(
+                    same_district=Value(same, output_field=BooleanField()),
+                    shares_category=Value(shares, output_field=BooleanField()),
+                )
+                .order_by("-newest", "name")[:limit]
+                for condition, same, shares in parts
+            ]
+            order = ("-same_district", "-shares_category", "-newest", "name")
+            return parts[0].union(*parts[1:], all=True).order_by(*order)[:limit]
+        related = (
+            others.annotate(
                 same_district=ExpressionWrapper(
                     Q(district=place.district_id), output_field=BooleanField()
                 ),
             )
             .filter(Q(same_district=True) | Q(shares_category=True))
-            .order_by("-same_district", "-shares_category", "-published_at", "name")
+            .order_by(*order)
         )
+        return related if limit is None else related[:limit]
 
 
 class Place(models.Model):
@@ -500,6 +598,11 @@ class Place(models.Model):
         help_text=_("Wann die Redaktion die Angaben zuletzt geprüft hat."),
     )
 
+    # The stored search document (places/search.py keeps both fresh on every change): folded,
+    # stemmed words for SQLite, a weighted German tsvector with a GIN index for PostgreSQL.
+    search_text = models.TextField(_("Suchtext"), blank=True, default="", editable=False)
+    search_vector = SearchVectorField(_("Suchvektor"), null=True, editable=False)
+
     objects = PlaceQuerySet.as_manager()
 
     class Meta:
@@ -562,8 +665,19 @@ class Place(models.Model):
         indexes = [
             models.Index(fields=["status", "name"], name="place_status_name_idx"),
             models.Index(fields=["status", "-published_at"], name="place_status_published_idx"),
+            # The home page's featured entries, topped up with the newest.
+            models.Index(
+                fields=["status", "-featured", "-published_at", "name"],
+                name="place_featured_newest_idx",
+            ),
+            # Related entries of a district, newest first (PlaceQuerySet.related_to).
+            models.Index(
+                fields=["district", "status", "-published_at"], name="place_district_newest_idx"
+            ),
             models.Index(fields=["kind"], name="place_kind_idx"),
             models.Index(fields=["stage"], name="place_stage_idx"),
+            # The bounding box of a distance filter (PlaceQuerySet.within).
+            models.Index(fields=["latitude", "longitude"], name="place_coordinates_idx"),
         ]
 
     def __str__(self):
@@ -733,3 +847,20 @@ class PlaceOldSlug(models.Model):
 
     def __str__(self):
         return self.slug
+
+
+class CacheGeneration(models.Model):
+    """The cache generation (places/cache.py): one row, shared by every worker and server.
+
+    In the database, not in the cache, so that a bump commits together with the editorial
+    change it announces, and a per-process cache (local memory) never hides it.
+    """
+
+    value = models.BigIntegerField(_("Generation"))
+
+    class Meta:
+        verbose_name = _("Cache-Generation")
+        verbose_name_plural = _("Cache-Generation")
+
+    def __str__(self):
+        return str(self.value)

@@ -8,9 +8,12 @@ fields. The same FilterSet selects the entries for the list, the map and both ex
 import csv
 
 from django.conf import settings
+from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
+from django.urls import reverse
 
 from . import blueprint, steckbrief
-from .models import Place
+from .models import Category, Feature, FundingProgramme, Milestone, Need, Place
 
 PUBLISHER = "Kreativorte im Grünen"
 
@@ -25,10 +28,6 @@ def licence():
         "url": settings.KREATIVORTE_DATA_LICENSE_URL,
         "attribution": PUBLISHER,
     }
-
-
-def _names(related):
-    return [item.name for item in related.all()]
 
 
 # What a map marker needs; the GeoJSON view loads only these columns, plus ``seeking``
@@ -74,8 +73,8 @@ def geojson_feature(place, url, kind_labels):
                 place.get_organisation_form_display() if place.organisation_form else ""
             ),
             "eigentum": place.get_ownership_display() if place.ownership else "",
-            "foerderung": _names(place.funding_programmes),
-            "zeitleiste": blueprint.timeline_text(place),
+            "foerderung": [programme.name for programme in place.funding_programmes.all()],
+            "zeitleiste": blueprint.timeline_text(place.milestones.all()),
         },
     }
 
@@ -105,7 +104,8 @@ def _cell(value):
 
 
 def _joined(relation):
-    return lambda place, url: "; ".join(_names(getattr(place, relation)))
+    """The names of a relation, joined by the database (``csv_queryset``)."""
+    return lambda place, url: getattr(place, f"{relation}_names")
 
 
 def _field(name):
@@ -139,7 +139,7 @@ CSV = [
         (fact.column, lambda place, url, fact=fact: fact.export(place))
         for fact in steckbrief.exported_facts()
     ],
-    ("zeitleiste", lambda place, url: blueprint.timeline_text(place)),
+    ("zeitleiste", lambda place, url: place.timeline),
     ("website", _field("website")),
     ("zuletzt_geprueft", lambda place, url: place.last_checked and place.last_checked.isoformat()),
     ("lizenz", lambda place, url: settings.KREATIVORTE_DATA_LICENSE),
@@ -150,8 +150,104 @@ def csv_row(place, url):
     return [_cell(cell(place, url)) for _column, cell in CSV]
 
 
-def write_csv(stream, places, build_url):
-    writer = csv.writer(stream)
-    writer.writerow([column for column, _getter in CSV])
-    for place in places:
-        writer.writerow(csv_row(place, build_url(place.get_absolute_url())))
+# The CSV reads every entry in one query: vocabulary names joined by the database, the rows
+# streamed from a server-side cursor, so the first byte leaves before the last row is read.
+CSV_SEPARATOR = "; "
+JOINED = {
+    "categories": Category,
+    "features": Feature,
+    "needs": Need,
+    "funding_programmes": FundingProgramme,
+}
+# Between the milestones joined by the database; a control character no text contains.
+MILESTONE_SEPARATOR = "\x1f"
+
+
+def _joined_names(model):
+    """The names of an entry's categories, features or groups as one text (in any order: SQLite
+    before 3.44 cannot order an aggregate; ``_in_order`` sorts them)."""
+    names = (
+        model.objects.filter(places=OuterRef("pk"))
+        .order_by()
+        .values("places")
+        .annotate(joined=StringAgg("name", Value(CSV_SEPARATOR)))
+        .values("joined")
+    )
+    return Subquery(names)
+
+
+def _joined_milestones():
+    """An entry's milestones as one text, "year|month|text" each, for ``_timeline``."""
+    item = Concat(
+        Cast("year", CharField()),
+        Value("|"),
+        Coalesce(Cast("month", CharField()), Value("")),
+        Value("|"),
+        "text",
+        output_field=CharField(),
+    )
+    milestones = (
+        Milestone.objects.filter(place=OuterRef("pk"))
+        .order_by()
+        .values("place")
+        .annotate(joined=StringAgg(item, Value(MILESTONE_SEPARATOR)))
+        .values("joined")
+    )
+    return Subquery(milestones)
+
+
+def _timeline(joined):
+    """The joined milestones as the timeline's compact text, in date order."""
+    if not joined:
+        return ""
+    milestones = []
+    for item in joined.split(MILESTONE_SEPARATOR):
+        year, month, text = item.split("|", 2)
+        milestones.append(Milestone(year=int(year), month=int(month) if month else None, text=text))
+    milestones.sort(key=lambda milestone: (milestone.year, milestone.month or 0))
+    return blueprint.timeline_text(milestones)
+
+
+def csv_queryset(places):
+    joined = {f"{relation}_names": _joined_names(model) for relation, model in JOINED.items()}
+    joined["milestones_joined"] = _joined_milestones()
+    # The joined-names annotations drop the ordering: give the filter's order back.
+    return (
+        places.select_related("district")
+        .prefetch_related(None)
+        .defer("description", "search_text", "search_vector")
+        .annotate(**joined)
+        .order_by(*places.query.order_by)
+    )
+
+
+def _in_order(joined, positions):
+    """Joined names in the vocabulary's order (the editors' order, then the name)."""
+    if not joined:
+        return ""
+    names = joined.split(CSV_SEPARATOR)
+    return CSV_SEPARATOR.join(sorted(names, key=lambda name: positions.get(name, len(positions))))
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def stream_csv(places, build_url, chunk_size=2000):
+    """The CSV, line by line: a byte order mark, the header and one row per entry."""
+    before, after = build_url(reverse("places:place-detail", kwargs={"slug": "SLUG"})).split("SLUG")
+    positions = {
+        relation: {
+            name: index for index, name in enumerate(model.objects.values_list("name", flat=True))
+        }
+        for relation, model in JOINED.items()
+    }
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([column for column, _getter in CSV])
+    for place in csv_queryset(places).iterator(chunk_size=chunk_size):
+        for relation in JOINED:
+            attribute = f"{relation}_names"
+            setattr(place, attribute, _in_order(getattr(place, attribute), positions[relation]))
+        place.timeline = _timeline(place.milestones_joined)
+        yield writer.writerow(csv_row(place, f"{before}{place.slug}{after}"))

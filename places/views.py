@@ -1,57 +1,137 @@
-from django.db.models import Case, Prefetch, Value, When
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Case, Count, Prefetch, Value, When, Window
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from . import blueprint, geo, open_data
+from . import blueprint, gazetteer, geo, map_data, open_data
 from .filters import PLANS, PlaceFilter
 from .forms import MAX_COMPARED, CompareForm
-from .models import Category, District, FundingProgramme, Need, Place, PlaceOldSlug, published_count
+from .models import (
+    Category,
+    District,
+    FundingProgramme,
+    Need,
+    Place,
+    PlaceOldSlug,
+    PlaceQuerySet,
+    published_count,
+)
+from .page_cache import cache_for_visitors, cached_fragment
 
 OPEN_DATA_CACHE = cache_control(public=True, max_age=300)
 
 
+class OnePlanPaginator(Paginator):
+    """Pages of a search: the total comes with the page's rows (``COUNT(*) OVER ()``), so the
+    database finds and ranks the hits once instead of once for the count and once for the page.
+    Only an empty page past the first asks for the count separately."""
+
+    def page(self, number):
+        number = self.validate_number_format(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page])
+        if rows:
+            self.__dict__["count"] = rows[0].total_count
+        elif number == 1:
+            self.__dict__["count"] = 0
+        else:
+            number = self.validate_number(number)
+            return super().page(number)
+        return self._get_page(rows, number, self)
+
+    def validate_number_format(self, number):
+        number = self.validate_number(number) if number == "last" else int(number)
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+
+@method_decorator(cache_for_visitors, name="dispatch")
 class HomeView(TemplateView):
     template_name = "places/home.html"
     featured_count = 6
 
     def get_context_data(self, **kwargs):
         published = Place.objects.published()
-        totals = published.counts()
         return super().get_context_data(
             **kwargs,
-            # Aggregating queries ignore Meta.ordering, so each one orders explicitly.
-            categories=Category.objects.annotate(entry_count=published_count()).order_by(
-                "order", "name"
-            ),
+            **cached_fragment("home-counts", self.counts),
             # Featured entries first, topped up with the newest ones.
             featured=published.with_cards().order_by("-featured", "-published_at", "name")[
                 : self.featured_count
             ],
-            districts=District.objects.annotate(entry_count=published_count())
-            .filter(entry_count__gt=0)
-            .order_by("-state", "name"),
-            needs=Need.objects.annotate(entry_count=published_count())
-            .filter(entry_count__gt=0)
-            .order_by("order", "name"),
-            total_count=totals["total"],
-            seeking_count=totals["seeking"],
         )
 
+    @staticmethod
+    def counts():
+        """The counts over every entry: the same for every visitor until the next change."""
+        totals = Place.objects.published().counts()
+        return {
+            # Aggregating queries ignore Meta.ordering, so each one orders explicitly.
+            "categories": list(
+                Category.objects.annotate(entry_count=published_count()).order_by("order", "name")
+            ),
+            "districts": list(
+                District.objects.annotate(entry_count=published_count())
+                .filter(entry_count__gt=0)
+                .order_by("-state", "name")
+            ),
+            "needs": list(
+                Need.objects.annotate(entry_count=published_count())
+                .filter(entry_count__gt=0)
+                .order_by("order", "name")
+            ),
+            "total_count": totals["total"],
+            "seeking_count": totals["seeking"],
+        }
 
-class PlaceListView(FilterView):
+
+class DirectoryMixin:
+    """The list and the map page: the same filters, chips and facet counts."""
+
     filterset_class = PlaceFilter
-    paginate_by = 24
-    page_kwarg = "seite"
     # Invalid filter values are reported next to the form and left out; the rest still apply.
     strict = False
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["active_filters"] = self.filterset.active_filters()
+        query = self.filterset.cleaned_query()
+        query.pop("sortierung", None)
+        context["data_query"] = f"?{query.urlencode()}" if query else ""
+        return context
+
+
+@method_decorator(cache_for_visitors, name="dispatch")
+class PlaceListView(DirectoryMixin, FilterView):
+    paginate_by = 24
+    page_kwarg = "seite"
+
     def get_queryset(self):
         return Place.objects.published().with_cards()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        if "search_rank" in queryset.query.annotations:
+            queryset = queryset.annotate(total_count=Window(Count("pk")))
+            return OnePlanPaginator(queryset, per_page, **kwargs)
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        # The total of a filter combination is the same on every page and for every visitor
+        # until the next editorial change: a fragment under the generation.
+        query = self.filterset.cleaned_query()
+        for name in ("seite", "sortierung"):
+            query.pop(name, None)
+        paginator.__dict__["count"] = cached_fragment(
+            f"list-count:{query.urlencode()}", queryset.count
+        )
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -59,15 +139,29 @@ class PlaceListView(FilterView):
         context["page_range"] = page.paginator.get_elided_page_range(
             page.number, on_each_side=1, on_ends=1
         )
-        context["active_filters"] = self.filterset.active_filters()
-        query = self.filterset.cleaned_query()
-        query.pop("sortierung", None)
-        context["data_query"] = f"?{query.urlencode()}" if query else ""
         # The header marks "Mitmachen" for the list of entries seeking people.
-        context["nav_current"] = "join" if "sucht" in query else "place-list"
+        seeking = "sucht" in self.filterset.cleaned_query()
+        context["nav_current"] = "join" if seeking else "place-list"
         return context
 
 
+@method_decorator(cache_for_visitors, name="dispatch")
+class PlaceMapView(DirectoryMixin, FilterView):
+    """The map page: the filters beside a map of the selection; the list is its text form."""
+
+    template_name = "places/place_map.html"
+
+    def get_queryset(self):
+        return Place.objects.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["result_count"] = self.object_list.count()
+        context["mapped_count"] = self.object_list.filter(latitude__isnull=False).count()
+        return context
+
+
+@method_decorator(cache_for_visitors, name="dispatch")
 class PlaceDetailView(DetailView):
     context_object_name = "place"
     related_count = 3
@@ -88,7 +182,9 @@ class PlaceDetailView(DetailView):
         return super().get_context_data(
             **kwargs,
             distances=geo.city_distances(place.latitude, place.longitude),
-            related=Place.objects.published().related_to(place).with_cards()[: self.related_count],
+            related=Place.objects.published()
+            .with_cards()
+            .related_to(place, limit=self.related_count),
         )
 
 
@@ -124,6 +220,7 @@ def _invalid_filters(filterset):
 
 
 @require_safe
+@cache_for_visitors
 @OPEN_DATA_CACHE
 def place_geojson(request):
     """The map data and an open-data export: RFC 7946 GeoJSON, same filters as the list."""
@@ -150,22 +247,84 @@ def place_geojson(request):
 
 
 @require_safe
+@gzip_page
+@OPEN_DATA_CACHE
+def place_markers(request):
+    """The map's compact marker list (``places.map_data``), same filters as the list."""
+
+    invalid = []
+
+    def build():
+        queryset = Place.objects.published().filter(latitude__isnull=False, longitude__isnull=False)
+        filterset, places = _filtered_places(request, queryset)
+        if places is None:
+            invalid.append(filterset)
+            return None
+        return map_data.marker_payload(places)
+
+    body = map_data.cached_marker_payload(request.GET, build)
+    if body is None:
+        return _invalid_filters(invalid[0])
+    return HttpResponse(body, content_type="application/json")
+
+
+@require_safe
+@OPEN_DATA_CACHE
+def place_marker(request, pk):
+    """What the popup of one marker shows."""
+    place = get_object_or_404(Place.objects.published().prefetch_related("categories"), pk=pk)
+    return JsonResponse(
+        map_data.popup(place, place.get_absolute_url()),
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def town_suggestions(request):
+    """Autocomplete for "In der Nähe von": towns from the shipped gazetteer, no outside call."""
+    text = request.GET.get("q", "")[:100]
+    return JsonResponse(
+        {
+            "towns": [
+                {"label": town.label, "description": str(town.description)}
+                for town in gazetteer.suggest(text)
+            ]
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_safe
+def robots_txt(request):
+    """Everything public may be crawled; the admin and the forms may not."""
+    placeholder = "slug-placeholder"
+    place_contact = reverse("inquiries:place-contact", kwargs={"slug": placeholder})
+    return render(
+        request,
+        "robots.txt",
+        {
+            "place_contact_pattern": place_contact.replace(placeholder, "*"),
+            "sitemap_path": reverse("sitemap"),
+        },
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+@require_safe
 @OPEN_DATA_CACHE
 def place_csv(request):
-    """CSV export, UTF-8 with byte order mark so spreadsheet programs read the umlauts."""
-    queryset = (
-        Place.objects.published()
-        .select_related("district")
-        .prefetch_related("categories", "features", "needs", "funding_programmes", "milestones")
-    )
-    filterset, places = _filtered_places(request, queryset)
+    """CSV export, UTF-8 with byte order mark so spreadsheet programs read the umlauts;
+    streamed row by row from one query."""
+    filterset, places = _filtered_places(request, Place.objects.published())
     if places is None:
         return _invalid_filters(filterset)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        open_data.stream_csv(places, request.build_absolute_uri),
+        content_type="text/csv; charset=utf-8",
+    )
     response["Content-Disposition"] = 'attachment; filename="kreativorte.csv"'
     response["Link"] = f'<{open_data.licence()["url"]}>; rel="license"'
-    response.write("\ufeff")
-    open_data.write_csv(response, places, request.build_absolute_uri)
     return response
 
 
@@ -194,6 +353,7 @@ class IdeasView(TemplateView):
             organisation_forms=blueprint.organisation_form_counts(places),
             funding=blueprint.funding_counts(places),
             entries=places.with_cards()
+            .only(*PlaceQuerySet.CARD_FIELDS, "stage", "former_use", "organisation_form")
             .prefetch_related("funding_programmes")
             .annotate(unknown_form=unknown_last)
             .order_by("unknown_form", "organisation_form", "name")[: self.shown],

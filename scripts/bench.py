@@ -1,17 +1,26 @@
-"""Throughput and latency of the public pages under gunicorn, measured with wrk.
+"""`make bench`: throughput and latency of the public pages, served the production way.
 
-    .venv/bin/python scripts/bench.py [--entries 500] [--duration 10] [--connections 8]
-                                      [--workers 2] [--database-url postgres://...]
+    .venv/bin/python scripts/bench.py [--sizes 1000,10000,100000] [--engine postgres|sqlite]
+        [--database-url postgres://postgres@127.0.0.1:5432/kreativorte_bench] [--reuse]
+        [--duration 5] [--connections 8] [--workers 2] [--port 8020] [--output var/bench.json]
 
-Builds a throwaway database (SQLite in a temp dir unless --database-url is given), loads the
-seed data plus synthetic entries, collects static files, starts gunicorn on 127.0.0.1 with DEBUG
-off, and runs wrk against each page type. wrk shares the machine's cores with the server: compare
-figures from the same run and the same machine only. Only loopback addresses are ever loaded.
+For each size: a database of its own (PostgreSQL ``<name>_<size>``, or an SQLite file under
+var/bench/), migrated, loaded with the seed data plus ``seed_demo --count SIZE`` (with
+``--reuse`` a database that already holds that many demo entries is kept as it is); static
+files collected; gunicorn with 2 workers and DEBUG off (behind nginx when deploy/nginx.conf
+exists: not yet, so gunicorn serves directly, static files through WhiteNoise); then, with the
+page cache off and on, a warm-up and one wrk run per page. The ceiling is a static file of the
+list page's size served by the same gunicorn. Each page's SQL query count is taken in-process
+with the page cache off. wrk shares the cores with the server: compare figures from one run.
+Only loopback addresses are ever loaded.
 """
 
 import argparse
+import datetime
+import gzip
+import json
 import os
-import re
+import platform
 import shutil
 import signal
 import socket
@@ -21,123 +30,144 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-PAGES = [
-    ("home", "/"),
-    ("list", "/orte/"),
-    ("list filtered", "/orte/?kategorie=arbeiten-wirtschaft&art=ort"),
-    ("search", "/orte/?q=schule"),
-    ("detail", "/orte/kuenstlerstadt-kalbe/"),
-    ("geojson", "/orte.geojson"),
-]
+CEILING_PATH = "bench/ceiling.html"
+
+# wrk's summary as one JSON line: p95 is not among wrk's --latency percentiles.
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  io.write(string.format(
+    "BENCH {\\"requests\\": %d, \\"duration_us\\": %d, \\"bytes\\": %d, \\"status_errors\\": %d, "
+    .. "\\"socket_errors\\": %d, \\"p50_us\\": %d, \\"p95_us\\": %d, \\"p99_us\\": %d}\\n",
+    summary.requests, summary.duration, summary.bytes, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+# What the bench asks each page for; filled in per database by PAGE_SETUP below.
+PAGE_SETUP = r"""
+import json
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from places.models import Category, District, Place
+published = Place.objects.published()
+demo = published.filter(slug__startswith="demo-").order_by("pk")
+detail = demo[demo.count() // 2] if demo.exists() else published.order_by("pk").first()
+category = Category.objects.order_by("pk")[1]
+district = District.objects.get(code="15090")
+pages = {
+    "home": "/",
+    "category list": f"/orte/?kategorie={category.slug}",
+    # Page 50, or the last page when there are fewer (1,000 entries make 40 pages).
+    "list page 50": f"/orte/?seite={min(50, -(-published.count() // 24))}",
+    "search common (hof)": "/orte/?q=hof",
+    "search rare": "/orte/?q=seifenmanufaktur",
+    "2 filters + search": f"/orte/?kategorie={category.slug}&kreis={district.slug}&q=hof",
+    "detail": detail.get_absolute_url(),
+    "map data": "/orte.geojson",
+    "map data, filtered": f"/orte.geojson?kreis={district.slug}",
+    "CSV": "/orte.csv",
+}
+client = Client()
+queries, hits = {}, {}
+for name, path in pages.items():
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, (path, response.status_code)
+    queries[name] = len(captured)
+    if response.context and "paginator" in response.context:
+        hits[name] = response.context["paginator"].count
+print("PAGES " + json.dumps({"pages": pages, "queries": queries, "hits": hits,
+                             "published": published.count()}))
+"""
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--entries", type=int, default=500, help="synthetic entries to add")
-    parser.add_argument("--duration", type=int, default=10, help="seconds per page")
+    parser.add_argument("--sizes", default="1000,10000", help="entries per run, comma-separated")
+    parser.add_argument("--engine", choices=["postgres", "sqlite"], default="postgres")
+    parser.add_argument(
+        "--database-url",
+        default="postgres://postgres@127.0.0.1:5432/kreativorte_bench",
+        help="PostgreSQL base URL; the size is appended to the database name",
+    )
+    parser.add_argument("--reuse", action="store_true", help="keep a database already seeded")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8020)
-    parser.add_argument("--database-url", default="")
+    parser.add_argument("--cache", default="off,on", help="page cache modes to measure")
+    parser.add_argument("--pages", default="", help="only these pages (comma-separated names)")
+    parser.add_argument("--output", type=Path, default=BASE_DIR / "var" / "bench.json")
     return parser.parse_args()
 
 
-def free_port(port):
+def port_free(port):
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
-def manage(env, *args):
-    subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
-
-
-def add_synthetic_entries(env, count):
-    script = f"""
-from decimal import Decimal
-from django.utils import timezone
-from places.models import Category, District, Feature, Need, Place
-categories = list(Category.objects.all())
-features = list(Feature.objects.all())
-needs = list(Need.objects.all())
-districts = list(District.objects.all())
-for i in range({count}):
-    place, created = Place.objects.get_or_create(
-        slug=f"bench-{{i}}",
-        defaults=dict(
-            name=f"Alte Schule Bench {{i}}",
-            teaser="Ein Testeintrag für die Lastmessung.",
-            description="Erster Absatz über das Haus.\\n\\nZweiter Absatz über die Menschen.",
-            former_use="ehemalige Dorfschule",
-            locality="Kalbe (Milde)",
-            district=districts[i % len(districts)],
-            latitude=Decimal("51.5") + Decimal(i % 150) / 100,
-            longitude=Decimal("11.0") + Decimal(i % 250) / 100,
-            status=Place.Status.PUBLISHED,
-            published_at=timezone.now(),
-        ),
-    )
-    if created:
-        place.categories.set(categories[: 1 + i % 3])
-        place.features.set(features[i % 6 : i % 6 + 3])
-        place.needs.set(needs[: i % 3])
-print(Place.objects.published().count(), "published entries")
-"""
-    manage(env, "shell", "-c", script)
-
-
-def wait_until_up(url, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"server did not answer at {url}")
-
-
-def run_wrk(url, duration, connections):
-    output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
-        capture_output=True,
-        text=True,
+def manage(env, *args, capture=False):
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
         check=True,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    latency = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)", output, re.MULTILINE))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return rps, latency, int(errors.group(1)) if errors else 0
+        capture_output=capture,
+        text=True,
+    )
+    return result.stdout if capture else None
 
 
-def main():
-    args = parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is needed: apt-get install -y wrk")
-    if not free_port(args.port):
-        raise SystemExit(f"port {args.port} is taken")
-    tmp = Path(tempfile.mkdtemp(prefix="kreativorte-bench-"))
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "x" * 30,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_COOKIES": "0",
-        "DJANGO_HTTPS": "0",
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "DJANGO_MEDIA_ROOT": str(tmp / "media"),
-        "DATABASE_URL": args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}",
-    }
-    database = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"
-    print(f"Preparing {database} with seed data and {args.entries} synthetic entries …")
+def database_url(args, size):
+    if args.engine == "sqlite":
+        (BASE_DIR / "var" / "bench").mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{BASE_DIR / 'var' / 'bench' / f'bench_{size}.sqlite3'}"
+    parts = urlsplit(args.database_url)
+    name = f"{parts.path.lstrip('/')}_{size}"
+    ensure_postgres_database(parts, name)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def ensure_postgres_database(parts, name):
+    import psycopg
+
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def prepare(env, size, reuse):
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "seed")
-    add_synthetic_entries(env, args.entries)
-    manage(env, "collectstatic", "--noinput", "-v0")
+    demo = manage(
+        env,
+        "shell",
+        "-c",
+        "from places.models import Place; "
+        "print(Place.objects.filter(slug__startswith='demo-').count())",
+        capture=True,
+    )
+    if reuse and int(demo.strip().splitlines()[-1]) == size:
+        print(f"  reusing the {size} demo entries already in the database")
+        return None
+    began = time.monotonic()
+    manage(env, "seed_demo", "--clear", "--count", str(size))
+    seconds = time.monotonic() - began
+    print(f"  seed_demo --count {size}: {seconds:.1f} s")
+    return round(seconds, 1)
 
+
+def start_server(env, args):
     server = subprocess.Popen(
         [
             str(Path(PYTHON).parent / "gunicorn"),
@@ -149,28 +179,211 @@ def main():
             "--no-control-socket",
             "--log-level",
             "warning",
+            "--timeout",
+            "120",
         ],
         cwd=BASE_DIR,
         env=env,
     )
-    base = f"http://127.0.0.1:{args.port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{args.port}/", timeout=30):
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer")
+
+
+def stop_server(server):
+    server.send_signal(signal.SIGTERM)
     try:
-        wait_until_up(base + "/")
-        print(
-            f"\n{database}, gunicorn {args.workers} workers, wrk 2 threads "
-            f"{args.connections} connections, {args.duration} s per page, {os.cpu_count()} cores\n"
-        )
-        print(f"{'page':<15} {'req/s':>8} {'p50':>9} {'p90':>9} {'p99':>9} {'non-2xx':>8}")
-        for name, path in PAGES:
-            rps, latency, errors = run_wrk(base + path, args.duration, args.connections)
-            print(
-                f"{name:<15} {rps:>8.1f} {latency.get('50', '-'):>9} {latency.get('90', '-'):>9} "
-                f"{latency.get('99', '-'):>9} {errors:>8}"
-            )
-    finally:
-        server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def fetch(url):
+    """Body bytes, gzip size and seconds to the first byte of one request."""
+    began = time.monotonic()
+    with urllib.request.urlopen(url, timeout=120) as response:
+        first = response.read(1)
+        first_byte = time.monotonic() - began
+        body = first + response.read()
+    return len(body), len(gzip.compress(body, 6)), first_byte
+
+
+def run_wrk(url, args, script):
+    output = subprocess.run(
+        [
+            "wrk",
+            f"-t{args.threads}",
+            f"-c{args.connections}",
+            f"-d{args.duration}s",
+            "--timeout",
+            "30s",
+            "-s",
+            script,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
+    data = json.loads(line.removeprefix("BENCH "))
+    seconds = data["duration_us"] / 1e6
+    return {
+        "rps": round(data["requests"] / seconds, 1),
+        "p50_ms": round(data["p50_us"] / 1000, 1),
+        "p95_ms": round(data["p95_us"] / 1000, 1),
+        "p99_ms": round(data["p99_us"] / 1000, 1),
+        "bytes_per_response": data["bytes"] // max(data["requests"], 1),
+        "errors": data["status_errors"] + data["socket_errors"],
+        "requests": data["requests"],
+    }
+
+
+def bench_size(args, size, script, tmp):
+    print(f"\n== {size} entries ({args.engine})")
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "x" * 30,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "DJANGO_SECURE_COOKIES": "0",
+        "DJANGO_HTTPS": "0",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "DJANGO_MEDIA_ROOT": str(tmp / "media"),
+        "DATABASE_URL": database_url(args, size),
+        "KREATIVORTE_PAGE_CACHE_SECONDS": "0",
+    }
+    seed_seconds = prepare(env, size, args.reuse)
+    manage(env, "collectstatic", "--noinput", "-v0")
+    setup = manage(env, "shell", "-c", PAGE_SETUP, capture=True)
+    info = json.loads(next(x for x in setup.splitlines() if x.startswith("PAGES "))[6:])
+    pages = dict(info["pages"])
+    if args.pages:
+        wanted = set(args.pages.split(","))
+        pages = {name: path for name, path in pages.items() if name in wanted}
+    base = f"http://127.0.0.1:{args.port}"
+    result = {
+        "size": size,
+        "published": info["published"],
+        "seed_seconds": seed_seconds,
+        "queries": info["queries"],
+        "hits": info["hits"],
+        "pages": pages,
+        "runs": {},
+    }
+    for mode in args.cache.split(","):
+        env["KREATIVORTE_PAGE_CACHE_SECONDS"] = "600" if mode == "on" else "0"
+        server = start_server(env, args)
+        try:
+            list_size = fetch(base + "/orte/")[0]
+            ceiling = Path(BASE_DIR / "staticfiles" / CEILING_PATH)
+            if not ceiling.exists() or ceiling.stat().st_size != list_size:
+                # WhiteNoise indexes files at start: restart once when the file changes.
+                ceiling.parent.mkdir(parents=True, exist_ok=True)
+                ceiling.write_bytes(b"x" * list_size)
+                stop_server(server)
+                server = start_server(env, args)
+            targets = {**pages, "ceiling (static file)": f"/static/{CEILING_PATH}"}
+            run = {}
+            load = os.getloadavg()[0]
+            for name, path in targets.items():
+                for _ in range(4 if mode == "on" else 2):  # warm both workers
+                    size_bytes, gzip_bytes, first_byte = fetch(base + path)
+                figures = run_wrk(base + path, args, script)
+                figures.update(
+                    body_bytes=size_bytes,
+                    gzip_bytes=gzip_bytes,
+                    first_byte_ms=round(first_byte * 1000, 1),
+                )
+                run[name] = figures
+                print(
+                    f"  cache {mode:<3} {name:<22} {figures['rps']:>8.1f} req/s  "
+                    f"p50 {figures['p50_ms']:>7.1f}  p95 {figures['p95_ms']:>7.1f}  "
+                    f"p99 {figures['p99_ms']:>7.1f} ms  {size_bytes:>9} B  "
+                    f"queries {info['queries'].get(name, '-')}  errors {figures['errors']}"
+                )
+            ceiling_rps = run["ceiling (static file)"]["rps"]
+            for figures in run.values():
+                figures["of_ceiling"] = round(figures["rps"] / ceiling_rps, 3)
+            result["runs"][mode] = {"load_average_at_start": round(load, 2), "pages": run}
+        finally:
+            stop_server(server)
+    return result
+
+
+def markdown(results):
+    lines = []
+    for result in results:
+        lines.append(
+            f"\n{result['size']:,} entries ({result['published']:,} published), "
+            f"load average at start: "
+            + ", ".join(
+                f"cache {mode} {run['load_average_at_start']}"
+                for mode, run in result["runs"].items()
+            )
+        )
+        lines.append("")
+        lines.append(
+            "| page | queries | bytes | cache off req/s | p50 / p95 / p99 ms | ÷ ceiling "
+            "| cache on req/s | p50 / p95 / p99 ms | ÷ ceiling |"
+        )
+        lines.append("|---|---|---|---|---|---|---|---|---|")
+        names = next(iter(result["runs"].values()))["pages"].keys()
+        for name in names:
+            cells = [name, str(result["queries"].get(name, "–"))]
+            first = next(iter(result["runs"].values()))["pages"][name]
+            cells.append(f"{first['body_bytes']:,} ({first['gzip_bytes']:,} gz)")
+            for mode in ("off", "on"):
+                figures = result["runs"].get(mode, {}).get("pages", {}).get(name)
+                if figures is None:
+                    cells += ["–", "–", "–"]
+                    continue
+                cells += [
+                    f"{figures['rps']:,.0f}",
+                    f"{figures['p50_ms']} / {figures['p95_ms']} / {figures['p99_ms']}",
+                    f"{figures['of_ceiling']:.2f}",
+                ]
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main():
+    args = parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install -y wrk")
+    if not port_free(args.port):
+        raise SystemExit(f"port {args.port} is taken (choose another with --port)")
+    if (BASE_DIR / "deploy" / "nginx.conf").exists():
+        print("deploy/nginx.conf exists, but this bench still measures gunicorn directly")
+    tmp = Path(tempfile.mkdtemp(prefix="kreativorte-bench-"))
+    script = tmp / "report.lua"
+    script.write_text(WRK_SCRIPT)
+    results = []
+    try:
+        for size in [int(size) for size in args.sizes.split(",")]:
+            results.append(bench_size(args, size, str(script), tmp))
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    report = {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.node()}, {os.cpu_count()} cores, {platform.platform()}",
+        "load_average_at_end": [round(value, 2) for value in os.getloadavg()],
+        "engine": args.engine,
+        "wrk": f"-t{args.threads} -c{args.connections} -d{args.duration}s",
+        "gunicorn_workers": args.workers,
+        "results": results,
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"\n{report['date']}, {report['machine']}, load average {report['load_average_at_end']}")
+    print(markdown(results))
+    print(f"\nJSON written to {args.output}")
 
 
 if __name__ == "__main__":

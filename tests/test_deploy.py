@@ -155,7 +155,7 @@ class SecurityHeaderTests(TestCase):
                 headers = self.client.get(url).headers
                 policy = headers["Permissions-Policy"]
                 assert "camera=()" in policy
-                assert "geolocation=()" in policy
+                assert "geolocation=(self)" in policy  # "Mein Standort", our pages only
                 assert "microphone=()" in policy
                 assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
                 assert headers["Cross-Origin-Resource-Policy"] == "same-origin"

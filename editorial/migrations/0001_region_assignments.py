@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('places', '0008_region_old_slugs'),
+        ('places', '0012_region_old_slugs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -51,7 +51,7 @@ def remove_group(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("editorial", "0001_region_assignments"),
-        ("places", "0008_region_old_slugs"),
+        ("places", "0012_region_old_slugs"),
         ("inquiries", "0003_correction_inquiries"),
         ("flatpages", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('inquiries', '0002_concern_exchange'),
-        ('places', '0008_region_old_slugs'),
+        ('places', '0012_region_old_slugs'),
     ]
 
     operations = [

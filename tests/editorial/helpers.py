@@ -19,7 +19,7 @@ def ensure_seeded():
     """The districts, regions and the Redaktion group come from data migrations; a
     transactional test (the browser tests) flushes them, so recreate them the same way."""
     if not Region.objects.exists():
-        import_module("places.migrations.0008_region_old_slugs").seed_regions(django_apps, None)
+        import_module("places.migrations.0012_region_old_slugs").seed_regions(django_apps, None)
     if not Group.objects.filter(name="Redaktion").exists():
         group = Group.objects.create(name="Redaktion")
         wanted = import_module("editorial.migrations.0002_redaktion_group").PERMISSIONS

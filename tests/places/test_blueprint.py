@@ -159,12 +159,16 @@ class FilterTests(TestCase):
         assert feature["properties"]["eigentum"] == "gekauft"
         assert feature["properties"]["foerderung"] == ["LEADER/CLLD"]
         response = self.client.get(reverse("places:place-csv"), {"rechtsform": "verein"})
-        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+        rows = list(
+            csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+        )
         assert [row["name"] for row in rows] == ["Gutshof"]
         make_milestone(self.school, year=2019, month=4, text="Schule gekauft")
         make_milestone(self.school, year=2021, text="Eröffnung")
         response = self.client.get(reverse("places:place-csv"), {"vornutzung": "schule"})
-        (row,) = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+        (row,) = csv.DictReader(
+            io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))
+        )
         assert row["gebaeudetyp"] == "Schule"
         assert row["rechtsform"] == "Genossenschaft"
         assert row["foerderung"] == "LEADER/CLLD"

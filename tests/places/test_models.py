@@ -180,6 +180,11 @@ class PlaceQuerySetVocabularyTests(TestCase):
     def test_related_to_same_district_first_then_shared_category(self):
         related = list(Place.objects.published().related_to(self.place))
         assert related == [self.both, self.neighbour, self.sibling]
+        # The limited form (a union of two index reads on PostgreSQL) agrees.
+        for limit in (1, 2, 3, 5):
+            with self.subTest(limit=limit):
+                limited = Place.objects.published().with_cards().related_to(self.place, limit)
+                assert list(limited) == related[:limit]
 
     def test_published_count_counts_only_published_entries(self):
         counts = dict(

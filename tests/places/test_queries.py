@@ -3,22 +3,28 @@
 The numbers, for the README:
 - home: 8 (category counts, totals, featured entries + their categories, needs and images,
   needs with counts, districts with counts)
-- list: 10 (5 vocabularies for the filter form, count, page of entries + categories, needs,
-  images)
-- list with a search on PostgreSQL: 11 (one more to match the words against feature names)
+- list: 15 (5 vocabularies for the filter form, the cache generation, 4 facet counts, count,
+  page of entries + categories, needs, images)
+- list with a search: 14 on both engines (the total comes with the page's rows, one plan)
+- map page: 12 (5 vocabularies, the cache generation, 4 facet counts, entries, entries with
+  coordinates)
+- map markers: 8 (5 vocabularies, the cache generation, categories, markers); 1 when cached
+  for this generation
 - detail: 11 (entry + its categories, needs, images, features, funding programmes,
   milestones; related entries + their categories, needs, images); 8 when no related entry
   exists, as Django skips prefetching for an empty result
 - GeoJSON: 9 (5 vocabularies, entries with a "seeks people" flag, categories, funding
   programmes, milestones)
-- CSV: 11 (5 vocabularies, entries with district, categories, features, needs, funding
-  programmes, milestones)
+- CSV: 10 (5 vocabularies for the filters, 4 for the vocabularies' order, and one streamed
+  query for every entry with its district, joined category, feature, group and funding names
+  and its milestones)
 """
 
-from django.db import connection
+from django.core.cache import cache
 from django.test import TestCase
 from django.urls import reverse
 
+from places.cache import generation
 from tests.factories import (
     make_category,
     make_district,
@@ -29,11 +35,14 @@ from tests.factories import (
 )
 
 HOME = 8
-LIST = 10
+LIST = 15
+SEARCH = 14
 DETAIL = 11
 DETAIL_WITHOUT_RELATED = 8
 GEOJSON = 9
-CSV = 11
+CSV = 10
+MAP = 12
+MARKERS = 8
 
 
 class QueryCountMixin:
@@ -68,9 +77,8 @@ class QueryCountMixin:
         assert len(response.context["page_obj"].object_list) == min(self.entries, 24)
 
     def test_filtered_and_searched_list(self):
-        search = 1 if connection.vendor == "postgresql" else 0
         params = {"q": "Kreativort", "merkmal": self.places[0].features.first().slug}
-        with self.assertNumQueries(LIST + search):
+        with self.assertNumQueries(SEARCH):
             response = self.client.get(reverse("places:place-list"), params)
         assert response.context["paginator"].count >= 1
 
@@ -83,6 +91,8 @@ class QueryCountMixin:
         ]:
             with self.subTest(name=name), self.assertNumQueries(expected):
                 response = self.client.get(reverse(name), repeated)
+                if response.streaming:
+                    b"".join(response.streaming_content)
             assert response.status_code == 200
 
     def test_detail(self):
@@ -96,9 +106,21 @@ class QueryCountMixin:
             response = self.client.get(reverse("places:place-geojson"))
         assert len(response.json()["features"]) == self.entries
 
+    def test_map_page(self):
+        with self.assertNumQueries(MAP):
+            response = self.client.get(reverse("places:place-map"))
+        assert response.context["result_count"] == self.entries
+
+    def test_markers(self):
+        with self.assertNumQueries(MARKERS):
+            response = self.client.get(reverse("places:place-markers"))
+        assert len(response.json()["markers"]) == self.entries
+
     def test_csv(self):
         with self.assertNumQueries(CSV):
-            self.client.get(reverse("places:place-csv"))
+            response = self.client.get(reverse("places:place-csv"))
+            rows = b"".join(response.streaming_content).decode().splitlines()
+        assert len(rows) == self.entries + 1
 
 
 class OneEntryQueryTests(QueryCountMixin, TestCase):
@@ -107,3 +129,34 @@ class OneEntryQueryTests(QueryCountMixin, TestCase):
 
 class FiftyEntriesQueryTests(QueryCountMixin, TestCase):
     entries = 50
+
+
+class FragmentCacheQueryTests(TestCase):
+    """With the fragment cache on (production default): the home page's counts and a list's
+    total are read once per generation; later requests read the generation instead."""
+
+    @classmethod
+    def setUpTestData(cls):
+        QueryCountMixin.setUpTestData.__func__(cls)
+
+    entries = 30
+
+    def setUp(self):
+        self.enterContext(self.settings(KREATIVORTE_FRAGMENT_CACHE_SECONDS=600))
+        cache.clear()
+        generation()  # the counter's row exists from the first editorial write on
+
+    def test_home(self):
+        with self.assertNumQueries(HOME + 1):
+            self.client.get(reverse("places:home"))
+        with self.assertNumQueries(HOME - 4 + 1):
+            response = self.client.get(reverse("places:home"))
+        assert response.context["total_count"] == self.entries
+
+    def test_list(self):
+        with self.assertNumQueries(LIST + 1):
+            self.client.get(reverse("places:place-list"), {"seite": 2})
+        # Warm: the 4 facet counts and the total come from the cache; a generation read stays.
+        with self.assertNumQueries(LIST - 4):
+            response = self.client.get(reverse("places:place-list"))
+        assert response.context["paginator"].count == self.entries

@@ -55,7 +55,7 @@ class SeedTests(TestCase):
         place = Place.objects.get(slug="kuenstlerstadt-kalbe")
         response = self.client.get(place.get_absolute_url())
         self.assertNotContains(response, "zuletzt geprüft")
-        export = self.client.get(reverse("places:place-csv")).content.decode("utf-8-sig")
+        export = self.client.get(reverse("places:place-csv")).getvalue().decode("utf-8-sig")
         rows = list(csv.DictReader(io.StringIO(export)))
         assert len(rows) == Place.objects.count()
         assert {row["zuletzt_geprueft"] for row in rows} == {""}

@@ -115,7 +115,7 @@ class DetailPageTests(TestCase):
 class CsvTests(TestCase):
     def test_exported_facts_are_csv_columns_with_their_values(self):
         place = make_place(**samples())
-        export = self.client.get(reverse("places:place-csv")).content.decode("utf-8-sig")
+        export = self.client.get(reverse("places:place-csv")).getvalue().decode("utf-8-sig")
         (row,) = csv.DictReader(io.StringIO(export))
         exported = steckbrief.exported_facts()
         assert exported, "at least the object facts are open data"

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('places', '0007_how_it_was_done'),
+        ('places', '0011_cache_generation_row'),
     ]
 
     operations = [

@@ -1,0 +1,98 @@
+"""The page cache: anonymous GET pages and the map data, stored under the cache generation.
+
+Views opt in with ``cache_for_visitors``. ``PageCacheMiddleware`` sits right after WhiteNoise,
+so a stored page costs little more than a static file: for a GET or HEAD without a session
+cookie it looks up the URL's copy for the current generation (places/cache.py) and returns it
+before sessions, URL routing and the view run; the outer middleware (security headers, CSP)
+still runs for every response. Nothing personal is ever stored or served: a request carrying a
+session (a logged-in editor, a visitor with a pending form) always gets a freshly built page,
+and a response is only stored when its view opted in and building it wrote nothing to the
+session, used no CSRF token (so pages with a form never enter the cache) and set no cookie.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+
+from .cache import generation
+
+CACHEABLE = "kreativorte_cacheable"
+
+
+def _anonymous(request):
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def page_key(request, generation_value):
+    url = f"{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.blake2b(url.encode(), digest_size=16).hexdigest()
+    return f"kreativorte:page:{generation_value}:{digest}"
+
+
+def _storable(request, response):
+    session = getattr(request, "session", None)
+    cache_control = response.get("Cache-Control", "")
+    return (
+        getattr(response, CACHEABLE, False)
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        # Reading the (empty) session of a request without a session cookie, as asking
+        # for ``request.user`` does, is harmless; writing to it makes the page personal.
+        and not (session is not None and (session.modified or not session.is_empty()))
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+def cache_for_visitors(view):
+    """Let ``PageCacheMiddleware`` store this view's anonymous responses."""
+
+    @wraps(view)
+    def cacheable_view(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        setattr(response, CACHEABLE, True)
+        return response
+
+    return cacheable_view
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.KREATIVORTE_PAGE_CACHE_SECONDS
+        if not seconds or request.method not in ("GET", "HEAD") or not _anonymous(request):
+            return self.get_response(request)
+        key = page_key(request, generation())
+        stored = cache.get(key)
+        if stored is not None:
+            content, headers = stored
+            response = HttpResponse(content)
+            for name, value in headers:
+                response[name] = value
+            return response
+        response = self.get_response(request)
+        if _storable(request, response):
+            headers = [(name, value) for name, value in response.items() if name != "Set-Cookie"]
+            cache.set(key, (response.content, headers), seconds)
+        return response
+
+
+def cached_fragment(name, build):
+    """``build()``, stored for the current generation: data many pages share (the home page's
+    counts over every entry), kept for KREATIVORTE_FRAGMENT_CACHE_SECONDS (0: always built)."""
+    seconds = settings.KREATIVORTE_FRAGMENT_CACHE_SECONDS
+    if not seconds:
+        return build()
+    key = f"kreativorte:fragment:{name}:{generation()}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, seconds)
+    return value
