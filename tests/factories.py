@@ -43,9 +43,9 @@ def make_district(**fields):
         existing.save()
         return existing
     fields.setdefault("slug", slugify_de(name))
-    # 99xxx: no official district has such a code, so factories never collide with the
+    # 9xxxx: no official district has such a code, so factories never collide with the
     # districts the migrations create.
-    fields.setdefault("code", f"{99000 + next(_numbers):05d}")
+    fields.setdefault("code", f"{90000 + next(_numbers) % 10000:05d}")
     fields.setdefault("type", District.Type.LANDKREIS)
     fields.setdefault("state", District.State.SACHSEN_ANHALT)
     return District.objects.create(name=name, **fields)
