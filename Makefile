@@ -16,15 +16,19 @@ PYTHON ?= $(shell for c in python3.13 python3.12 \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$c; break; }; done)
 
-.PHONY: help install lock messages run test coverage lint format superuser seed migrate audit bench clean
+.PHONY: help install lock messages run serve smoke test coverage lint format superuser seed migrate audit bench backup restore clean
 
 help:
 	@echo "make run        set up .venv, migrate, load seed data, serve on http://$(HOST):$(PORT)"
+	@echo "make serve      the production chain locally: nginx -> gunicorn, task worker, DEBUG off"
+	@echo "make smoke      smoke-test that chain on PostgreSQL and Redis (CI runs it)"
 	@echo "make test       run the whole test suite (DATABASE_URL selects the database)"
 	@echo "make coverage   the suite with branch coverage (CI: on PostgreSQL)"
 	@echo "make lint       pre-commit hooks on every file, hadolint, makemigrations --check"
 	@echo "make lock       regenerate requirements/*.txt (hashes) from pyproject.toml"
 	@echo "make messages   update locale/de and compile it"
+	@echo "make backup     database and media into var/backups/ (BACKUP_DIR, KEEP=N)"
+	@echo "make restore    BACKUP=<folder>: into an empty database and media folder"
 	@echo "make superuser  create an admin account"
 	@echo "make seed       load the seed data (idempotent)"
 	@echo "make audit      browser quality gates: axe, HTML checker, reflow, budgets, Lighthouse"
@@ -71,13 +75,33 @@ seed: migrate
 	$(MANAGE) seed
 
 # Local development: DEBUG on (and so a development secret key) unless the caller says otherwise.
-run seed migrate superuser lint messages: export DJANGO_DEBUG ?= 1
+run seed migrate superuser lint messages backup restore: export DJANGO_DEBUG ?= 1
 
 run: seed
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# nginx on SERVE_PORT, gunicorn on the next port, the task worker; Ctrl-C stops all three.
+SERVE_PORT ?= 8080
+serve: install
+	$(PY) -m scripts.chain --port $(SERVE_PORT)
+
+# Database and media into a new folder under BACKUP_DIR; `make restore BACKUP=var/backups/…`
+# into an empty database and media folder (DATABASE_URL, DJANGO_MEDIA_ROOT). See README.
+BACKUP_DIR ?= var/backups
+backup: install
+	$(MANAGE) backup $(BACKUP_DIR) $(if $(KEEP),--keep $(KEEP))
+
+restore: install
+	@if [ -z "$(BACKUP)" ]; then echo "Usage: make restore BACKUP=var/backups/kreativorte-…" >&2; exit 2; fi
+	$(MANAGE) restore $(BACKUP)
+
 superuser: migrate
 	$(MANAGE) createsuperuser
+
+# The production chain from a fresh runtime-only venv on PostgreSQL and Redis (tests/production).
+SMOKE_PORT ?= 8130
+smoke: install
+	KREATIVORTE_SMOKE=1 SMOKE_PORT=$(SMOKE_PORT) $(BIN)/pytest tests/production -p no:cacheprovider $(PYTEST_ARGS)
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -336,3 +336,62 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": _log_level, "propagate": False},
     },
 }
+
+# Production chain (issue 10 §1, §7): task queue and media storage.
+# Tasks: mails and other slow work run in a worker (`manage.py db_worker`), queued in the
+# database by django-tasks-db. DEBUG and the test suite run each task at once, inside the
+# request, so that `make run` needs no worker.
+KREATIVORTE_TASK_BACKEND = os.environ.get(
+    "KREATIVORTE_TASK_BACKEND", "immediate" if DEBUG else "database"
+)
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+if KREATIVORTE_TASK_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"KREATIVORTE_TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}, "
+        f"not {KREATIVORTE_TASK_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[KREATIVORTE_TASK_BACKEND]}}
+INSTALLED_APPS += ["django_tasks_db", "backups"]
+
+
+# Media on S3-compatible object storage (django-storages) when a bucket is named; several app
+# servers then share one media store. Without a custom domain, media URLs are signed.
+def s3_media_storage(environ):
+    """STORAGES["default"] for the bucket named in ``environ``, or None without one."""
+    if not environ.get("KREATIVORTE_S3_BUCKET"):
+        return None
+    custom_domain = environ.get("KREATIVORTE_S3_CUSTOM_DOMAIN", "")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": environ["KREATIVORTE_S3_BUCKET"],
+            "endpoint_url": environ.get("KREATIVORTE_S3_ENDPOINT_URL") or None,
+            # Other providers' endpoints serve https://endpoint/bucket/key.
+            "addressing_style": "path" if environ.get("KREATIVORTE_S3_ENDPOINT_URL") else None,
+            "region_name": environ.get("KREATIVORTE_S3_REGION") or None,
+            "access_key": environ.get("KREATIVORTE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("KREATIVORTE_S3_SECRET_ACCESS_KEY") or None,
+            "custom_domain": custom_domain or None,
+            "querystring_auth": not custom_domain,
+            "default_acl": None,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=2592000"},
+        },
+    }
+
+
+def s3_media_origin(environ):
+    """Where the photos come from then, for the Content-Security-Policy."""
+    if environ.get("KREATIVORTE_S3_CUSTOM_DOMAIN"):
+        return f"https://{environ['KREATIVORTE_S3_CUSTOM_DOMAIN']}"
+    return csp_origin(environ.get("KREATIVORTE_S3_ENDPOINT_URL", "")) or (
+        f"https://{environ['KREATIVORTE_S3_BUCKET']}.s3.amazonaws.com"
+    )
+
+
+if _s3_storage := s3_media_storage(os.environ):
+    STORAGES["default"] = _s3_storage
+    SECURE_CSP["img-src"].append(s3_media_origin(os.environ))

@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from . import publishing
 from .forms import MultilineField, PlaceAdminForm, PlaceImageForm
-from .images import make_renditions
 from .models import (
     Category,
     District,
@@ -18,6 +17,7 @@ from .models import (
     PlaceImage,
 )
 from .search import search_places
+from .tasks import write_renditions_on_commit
 
 
 @admin.register(Category)
@@ -102,7 +102,7 @@ class PlaceAdmin(admin.ModelAdmin):
         super().save_formset(request, form, formset, change)
         for image_form in formset.forms:
             if isinstance(image_form.instance, PlaceImage) and "image" in image_form.changed_data:
-                make_renditions(image_form.instance)
+                write_renditions_on_commit(image_form.instance)
 
     fieldsets = [
         (
