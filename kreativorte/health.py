@@ -37,6 +37,20 @@ def check_cache():
         raise RuntimeError("cache did not return the value just written")
 
 
+def check_task_queue():
+    """The queue the worker reads: with the database backend, its table answers one query.
+
+    The immediate backend (development, tests) has no queue to reach.
+    """
+    from django.tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+
+    if isinstance(task_backends["default"], DatabaseBackend):
+        from django_tasks_db.models import DBTaskResult
+
+        DBTaskResult.objects.exists()
+
+
 def run_checks():
     results = {}
     for name, path in settings.KREATIVORTE_READINESS_CHECKS.items():
