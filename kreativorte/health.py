@@ -38,17 +38,15 @@ def check_cache():
 
 
 def check_task_queue():
-    """The queue the worker reads: with the database backend, its table answers one query.
-
-    The immediate backend (development, tests) has no queue to reach.
-    """
+    """The queue the worker takes tasks from answers (the database backend's table); with
+    the immediate backend of development there is no queue to check."""
     from django.tasks import task_backends
     from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
 
-    if isinstance(task_backends["default"], DatabaseBackend):
-        from django_tasks_db.models import DBTaskResult
-
-        DBTaskResult.objects.exists()
+    backend = task_backends["default"]
+    if isinstance(backend, DatabaseBackend):
+        DBTaskResult.objects.using(DBTaskResult.objects.db).ready().exists()
 
 
 def run_checks():

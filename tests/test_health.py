@@ -89,6 +89,20 @@ class HealthTests(TestCase):
         assert response.status_code == 503
         assert response.json()["checks"]["cache"] == "error"
 
+    @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+    def test_readiness_checks_the_task_queue_of_the_worker(self):
+        with self.assertNumQueries(2):
+            response = self.client.get("/readyz")
+        assert response.json()["checks"]["tasks"] == "ok"
+        with (
+            connection.execute_wrapper(fail_every_query),
+            self.assertLogs("kreativorte.health", "WARNING") as logs,
+        ):
+            response = self.client.get("/readyz")
+        assert response.status_code == 503
+        assert response.json()["checks"]["tasks"] == "error"
+        assert "readiness check tasks failed: OperationalError" in logs.output[-1]
+
     @override_settings(
         KREATIVORTE_READINESS_CHECKS={
             "database": "kreativorte.health.check_database",
