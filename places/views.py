@@ -18,6 +18,7 @@ OPEN_DATA_CACHE = cache_control(public=True, max_age=300)
 class HomeView(TemplateView):
     template_name = "places/home.html"
     featured_count = 6
+    seeking_count = 3
 
     def get_context_data(self, **kwargs):
         published = Place.objects.published()
@@ -31,6 +32,10 @@ class HomeView(TemplateView):
             # Featured entries first, topped up with the newest ones.
             featured=published.with_cards().order_by("-featured", "-published_at", "name")[
                 : self.featured_count
+            ],
+            # "Mitmachen": the newest entries looking for people.
+            seeking=published.seeking().with_cards().order_by("-published_at", "name")[
+                : self.seeking_count
             ],
             districts=District.objects.annotate(entry_count=published_count())
             .filter(entry_count__gt=0)
