@@ -34,9 +34,9 @@ class HomeView(TemplateView):
                 : self.featured_count
             ],
             # "Mitmachen": the newest entries looking for people.
-            seeking=published.seeking().with_cards().order_by("-published_at", "name")[
-                : self.seeking_count
-            ],
+            seeking=published.seeking()
+            .with_cards()
+            .order_by("-published_at", "name")[: self.seeking_count],
             districts=District.objects.annotate(entry_count=published_count())
             .filter(entry_count__gt=0)
             .order_by("-state", "name"),
