@@ -29,10 +29,11 @@ class HomeView(TemplateView):
             categories=Category.objects.annotate(entry_count=published_count()).order_by(
                 "order", "name"
             ),
-            # Featured entries first, topped up with the newest ones.
-            featured=published.with_cards().order_by("-featured", "-published_at", "name")[
-                : self.featured_count
-            ],
+            # Featured entries first, topped up with the newest ones; entries seeking people
+            # come last there, as "Mitmachen" shows them already.
+            featured=published.with_cards()
+            .with_seeking()
+            .order_by("-featured", "seeking", "-published_at", "name")[: self.featured_count],
             # "Mitmachen": the newest entries looking for people.
             seeking=published.seeking()
             .with_cards()

@@ -137,7 +137,7 @@ def _svg(*, seed, motif, category, css_class=""):
     if trees:
         parts.append(f'<path class="t" d="{"".join(trees)}"/>')
     return format_html(
-        '<svg class="art art--{} art--{}{}" viewBox="0 0 120 80" preserveAspectRatio="xMidYMid '
+        '<svg class="art art--{} art--{}{}" viewBox="0 0 120 80" preserveAspectRatio="xMidYMax '
         'slice" aria-hidden="true" focusable="false">{}</svg>',
         category if category in CATEGORIES else "none",
         motif,
@@ -148,7 +148,7 @@ def _svg(*, seed, motif, category, css_class=""):
 
 # The map's consent placeholder: a sketched map with a river, roads and three markers.
 MAP_ART = mark_safe(
-    '<svg class="art art--map{}" viewBox="0 0 120 80" preserveAspectRatio="xMidYMid slice" '
+    '<svg class="art art--map{}" viewBox="0 0 120 80" preserveAspectRatio="xMidYMax slice" '
     'aria-hidden="true" focusable="false"><rect class="s" width="120" height="80"/>'
     '<path class="f" d="M0 52q30-10 60 0t60-4V80H0z"/>'
     '<path class="r" d="M-2 30q22 6 34-4t34 2 26 14 30-4"/>'

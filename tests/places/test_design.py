@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from places.templatetags.places_art import motif_for
 from places.templatetags.places_contact import tel_href
-from tests.factories import make_category, make_image, make_place
+from tests.factories import make_category, make_image, make_need, make_place
 
 
 def render(source, **context):
@@ -163,3 +163,32 @@ class PeopleTests(TestCase):
         assert tel_href("+49 (0) 3901 123-45") == "tel:+49390112345"
         assert tel_href("03901 / 12 34") == "tel:039011234"
         assert tel_href("—") == ""
+
+
+class HomeLayoutTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        category = make_category(name="Leben/Tourismus", slug="leben-tourismus")
+        need = make_need(name="Mitstreiter:innen", slug="mitstreiter")
+        cls.seeking = make_place(name="Hof sucht Leute", categories=[category], needs=[need])
+        cls.settled = make_place(name="Hof komplett", categories=[category])
+
+    def test_region_and_map_lead_then_mitmachen_newest_and_categories(self):
+        response = self.client.get(reverse("places:home"))
+        content = response.content.decode()
+        order = [
+            content.index('id="hero-heading"'),
+            content.index('id="map-heading"'),
+            content.index("data-map"),
+            content.index('id="join-heading"'),
+            content.index('id="featured-heading"'),
+            content.index('id="categories-heading"'),
+        ]
+        assert order == sorted(order)
+        assert list(response.context["seeking"]) == [self.seeking]
+        join = content[content.index('id="join-heading"') : content.index('id="featured-heading"')]
+        assert "Hof sucht Leute" in join and "Hof komplett" not in join
+
+    def test_newest_list_shows_entries_not_already_under_mitmachen_first(self):
+        featured = list(self.client.get(reverse("places:home")).context["featured"])
+        assert featured == [self.settled, self.seeking]
