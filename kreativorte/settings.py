@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "django.contrib.flatpages",
     "django_filters",
     "places",
+    "inquiries",
 ]
 
 LANGUAGE_CODE = "de"
@@ -216,7 +217,7 @@ KREATIVORTE_EDITOR_EMAILS = env_list("KREATIVORTE_EDITOR_EMAILS")
 KREATIVORTE_SEND_CONFIRMATION = env_bool("KREATIVORTE_SEND_CONFIRMATION", False)
 KREATIVORTE_RETENTION_MONTHS = int(os.environ.get("KREATIVORTE_RETENTION_MONTHS", "12"))
 # Accepted submissions per client and window, counted in the database so that all workers share
-# the count (places/rate_limit.py).
+# the count (inquiries/rate_limit.py).
 KREATIVORTE_RATE_LIMIT = int(os.environ.get("KREATIVORTE_RATE_LIMIT", "5"))
 KREATIVORTE_RATE_LIMIT_WINDOW = int(os.environ.get("KREATIVORTE_RATE_LIMIT_WINDOW", "600"))
 KREATIVORTE_FORM_MIN_SECONDS = float(os.environ.get("KREATIVORTE_FORM_MIN_SECONDS", "3"))

@@ -9,6 +9,8 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
+from inquiries.urls import moved_admin_urlpatterns
+
 admin.site.site_header = _("Kreativorte im Grünen – Redaktion")
 admin.site.site_title = _("Kreativorte im Grünen")
 admin.site.index_title = _("Einträge und Inhalte pflegen")
@@ -30,12 +32,14 @@ def favicon(request):
 
 urlpatterns = [
     path("favicon.ico", favicon),
+    *moved_admin_urlpatterns,
     path("admin/", admin.site.urls),
     *[
         path(url.strip("/") + "/", flatpage, {"url": url}, name=f"flatpage-{name}")
         for name, url in FLATPAGES.items()
     ],
     path("", include("places.urls")),
+    path("", include("inquiries.urls")),
 ]
 
 

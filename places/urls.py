@@ -10,10 +10,4 @@ urlpatterns = [
     path("orte.geojson", views.place_geojson, name="place-geojson"),
     path("orte.csv", views.place_csv, name="place-csv"),
     path("orte/<slug:slug>/", views.PlaceDetailView.as_view(), name="place-detail"),
-    # Inquiries
-    path("kontakt/", views.contact, name="contact"),
-    path("kontakt/danke/", views.contact_thanks, name="contact-thanks"),
-    path("orte/<slug:slug>/kontakt/", views.place_contact, name="place-contact"),
-    path("mitmachen/ort-vorschlagen/", views.suggest_place, name="suggest"),
-    path("mitmachen/ort-vorschlagen/danke/", views.suggest_thanks, name="suggest-thanks"),
 ]

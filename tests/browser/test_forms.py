@@ -6,7 +6,8 @@ import pytest
 from django.core import mail
 from PIL import Image
 
-from places.models import Inquiry, NotificationStatus, Place
+from inquiries.models import Inquiry, NotificationStatus
+from places.models import Place
 from tests.browser.steps import CONTACT_THANKS, heading, send_contact_form
 from tests.factories import make_category, make_district, make_place
 

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from places.models import Concern, Inquiry
+from inquiries.models import Concern, Inquiry
 from tests.browser.steps import CONTACT_THANKS, heading, send_contact_form
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("forms_settings")]

@@ -140,7 +140,7 @@ class PeopleTests(TestCase):
         assert "<dt>E-Mail</dt>" not in content and "<dt>Telefon</dt>" not in content
         assert 'id="people-heading"' not in content
         # The contact form button is there all the same.
-        contact = reverse("places:place-contact", kwargs={"slug": self.quiet.slug})
+        contact = reverse("inquiries:place-contact", kwargs={"slug": self.quiet.slug})
         assert f'<a class="button button--block" href="{contact}">' in content
 
     def test_contact_comes_right_after_the_lead_and_the_photo_invitation_near_the_end(self):

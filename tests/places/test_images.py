@@ -20,7 +20,7 @@ from PIL import Image
 from places.images import MESSAGES, clean_image, make_renditions
 from places.models import Place, PlaceImage
 from tests.factories import make_category, make_district, make_image, make_place
-from tests.places.inquiry_helpers import image_bytes, jpeg_with_gps, suggest_data, upload
+from tests.inquiries.inquiry_helpers import image_bytes, jpeg_with_gps, suggest_data, upload
 
 NOT_AN_IMAGE = "Diese Datei ist kein Foto im Format JPEG, PNG oder WebP."
 TOO_MANY_PIXELS = "Das Foto hat zu viele Bildpunkte."
@@ -140,7 +140,7 @@ class SuggestUploadTests(TestCase):
             rights_confirmed="on",
         )
         with self.captureOnCommitCallbacks(execute=True):
-            return self.client.post(reverse("places:suggest"), data)
+            return self.client.post(reverse("inquiries:suggest"), data)
 
     def assert_refused(self, response, message):
         assert response.status_code == 200
@@ -150,7 +150,7 @@ class SuggestUploadTests(TestCase):
         assert PlaceImage.objects.count() == 0
 
     def test_exif_gps_is_gone_from_the_saved_file(self):
-        self.assertRedirects(self.post_photo(jpeg_with_gps()), reverse("places:suggest-thanks"))
+        self.assertRedirects(self.post_photo(jpeg_with_gps()), reverse("inquiries:suggest-thanks"))
         saved = PlaceImage.objects.get()
         with saved.image.open("rb") as handle:
             reopened = Image.open(BytesIO(handle.read()))

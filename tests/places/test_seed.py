@@ -63,9 +63,9 @@ class SeedTests(TestCase):
     def test_accessibility_statement_offers_a_working_feedback_contact(self):
         response = self.client.get("/barrierefreiheit/")
         self.assertContains(response, "<h2>Feedback und Kontakt</h2>", html=True)
-        self.assertContains(response, f'<a href="{reverse("places:contact")}">')
+        self.assertContains(response, f'<a href="{reverse("inquiries:contact")}">')
         self.assertContains(response, "[E-Mail-Adresse]")
-        assert self.client.get(reverse("places:contact")).status_code == 200
+        assert self.client.get(reverse("inquiries:contact")).status_code == 200
 
     def test_running_twice_creates_nothing_and_keeps_editor_changes(self):
         place = Place.objects.get(slug="coconat")

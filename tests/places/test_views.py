@@ -72,8 +72,8 @@ class HomeTests(TestCase):
         self.assertNotContains(response, "kreis=saalekreis")
         self.assertContains(response, f'href="{LIST_URL}?sucht=alle"')
         self.assertContains(response, f'href="{LIST_URL}?sucht=mitbewohner"')
-        self.assertContains(response, f'href="{reverse("places:contact")}"')
-        self.assertContains(response, f'href="{reverse("places:suggest")}"')
+        self.assertContains(response, f'href="{reverse("inquiries:contact")}"')
+        self.assertContains(response, f'href="{reverse("inquiries:suggest")}"')
         assert response.context["seeking_count"] == 1
         assert response.context["total_count"] == 2
 
@@ -85,8 +85,8 @@ class HomeTests(TestCase):
             for href, text in [
                 (LIST_URL, "Orte entdecken"),
                 (f"{LIST_URL}?sucht=alle", "Mitmachen"),
-                (reverse("places:suggest"), "Ort vorschlagen"),
-                (reverse("places:contact"), "Kontakt"),
+                (reverse("inquiries:suggest"), "Ort vorschlagen"),
+                (reverse("inquiries:contact"), "Kontakt"),
             ]:
                 assert f'href="{href}"' in nav and text in nav
         footer = content[content.index("<footer") :]
@@ -189,7 +189,7 @@ class ListTests(TestCase):
         response = self.client.get(LIST_URL, {"q": "Leuchtturm"})
         self.assertContains(response, "Keine Einträge gefunden")
         self.assertContains(response, "Zu dieser Auswahl haben wir (noch) keinen Eintrag.")
-        self.assertContains(response, reverse("places:suggest"))
+        self.assertContains(response, reverse("inquiries:suggest"))
 
     def test_invalid_filter_shows_a_german_message_and_keeps_the_rest(self):
         response = self.client.get(LIST_URL, {"kategorie": "quatsch", "q": "werk"})
@@ -274,7 +274,7 @@ class DetailTests(TestCase):
         ]:
             self.assertContains(response, text)
         self.assertContains(response, "<h1", count=1)
-        contact = reverse("places:place-contact", kwargs={"slug": self.place.slug})
+        contact = reverse("inquiries:place-contact", kwargs={"slug": self.place.slug})
         self.assertContains(response, f'href="{contact}"')
 
     def test_empty_sections_are_hidden(self):
@@ -382,7 +382,7 @@ class DetailTests(TestCase):
             last_checked=date(2026, 5, 4),
             description="",
         )
-        contact = reverse("places:place-contact", kwargs={"slug": draft.slug})
+        contact = reverse("inquiries:place-contact", kwargs={"slug": draft.slug})
         self.client.force_login(self.staff)
         response = self.get(draft)
         assert response.status_code == 200
@@ -392,7 +392,7 @@ class DetailTests(TestCase):
         assert self.client.get(contact).status_code == 404
 
         published = self.get()
-        own_contact = reverse("places:place-contact", kwargs={"slug": self.place.slug})
+        own_contact = reverse("inquiries:place-contact", kwargs={"slug": self.place.slug})
         self.assertContains(published, f'href="{own_contact}"', count=3)
         self.assertNotContains(published, "erst möglich")
 

@@ -1,7 +1,7 @@
 """The rate limit of the public forms: KREATIVORTE_RATE_LIMIT accepted submissions per client in
 KREATIVORTE_RATE_LIMIT_WINDOW seconds, both forms together.
 
-Each accepted submission is a :class:`~places.models.RateLimitEvent` row in the database, so the
+Each accepted submission is a :class:`~inquiries.models.RateLimitEvent` row in the database, so the
 limit holds across gunicorn workers on SQLite and PostgreSQL alike. A client is known only by a
 keyed hash of its address, and rows older than the window are deleted.
 """

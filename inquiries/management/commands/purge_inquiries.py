@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from places import inquiries
+from inquiries import retention
 
 
 class Command(BaseCommand):
@@ -32,8 +32,8 @@ class Command(BaseCommand):
     def handle(self, *, dry_run, delete, months, **options):
         if months is not None and months < 1:
             raise CommandError("--months must be at least 1.")
-        cutoff = inquiries.retention_cutoff(months=months)
-        counts = inquiries.purge(before=cutoff, dry_run=dry_run, delete=delete)
+        cutoff = retention.retention_cutoff(months=months)
+        counts = retention.purge(before=cutoff, dry_run=dry_run, delete=delete)
         prefix = "Would purge" if dry_run else "Purged"
         details = ", ".join(f"{name.replace('_', ' ')}: {count}" for name, count in counts.items())
         self.stdout.write(f"{prefix} data received before {cutoff:%Y-%m-%d %H:%M}: {details}")

@@ -4,17 +4,18 @@ from django.core import mail
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from places.inquiries import derive_teaser, unique_slug
-from places.models import Inquiry, Place, PlaceImage, PlaceSubmission
+from inquiries.intake import derive_teaser, unique_slug
+from inquiries.models import Inquiry, PlaceSubmission
+from places.models import Place, PlaceImage
 from tests.factories import make_category, make_district, make_place
-from tests.places.inquiry_helpers import contact_data, image_bytes, suggest_data, upload
+from tests.inquiries.inquiry_helpers import contact_data, image_bytes, suggest_data, upload
 
 EDITORS = ["redaktion@example.org"]
 
 
 @override_settings(KREATIVORTE_EDITOR_EMAILS=EDITORS)
 class ContactValidationTests(TestCase):
-    url = reverse("places:contact")
+    url = reverse("inquiries:contact")
 
     def assert_field_error(self, response, field, message):
         assert response.status_code == 200
@@ -113,7 +114,7 @@ class ContactValidationTests(TestCase):
 
 @override_settings(KREATIVORTE_EDITOR_EMAILS=EDITORS)
 class SuggestPlaceTests(TestCase):
-    url = reverse("places:suggest")
+    url = reverse("inquiries:suggest")
 
     @classmethod
     def setUpTestData(cls):
@@ -137,7 +138,7 @@ class SuggestPlaceTests(TestCase):
 
     def test_suggestion_becomes_a_submitted_entry_with_private_submitter(self):
         response = self.post()
-        self.assertRedirects(response, reverse("places:suggest-thanks"))
+        self.assertRedirects(response, reverse("inquiries:suggest-thanks"))
         place = Place.objects.get()
         assert place.status == Place.Status.SUBMITTED
         assert place.slug == "alte-muehle-gruenhausen"
@@ -206,7 +207,7 @@ class SuggestPlaceTests(TestCase):
             photo_credit="Foto: Jonas Beispiel",
             rights_confirmed="on",
         )
-        self.assertRedirects(self.post(data=data), reverse("places:suggest-thanks"))
+        self.assertRedirects(self.post(data=data), reverse("inquiries:suggest-thanks"))
         images = list(PlaceImage.objects.order_by("order"))
         assert [image.alt_text for image in images] == [
             "Die Mühle von der Straße aus",
@@ -288,7 +289,7 @@ class RetentionTextTests(TestCase):
     def test_hints_follow_the_retention_setting(self):
         for months, text in [(6, "spätestens nach 6 Monaten"), (1, "spätestens nach 1 Monat")]:
             with self.subTest(months=months), self.settings(KREATIVORTE_RETENTION_MONTHS=months):
-                for url in (reverse("places:contact"), reverse("places:suggest")):
+                for url in (reverse("inquiries:contact"), reverse("inquiries:suggest")):
                     response = self.client.get(url)
                     self.assertContains(response, text)
                     self.assertNotContains(response, "1 Monaten")
@@ -328,7 +329,7 @@ class SubmissionAdminTests(TestCase):
     def suggest(self):
         data = suggest_data(district=self.district, categories=[self.category])
         with self.captureOnCommitCallbacks(execute=True):
-            self.client.post(reverse("places:suggest"), data)
+            self.client.post(reverse("inquiries:suggest"), data)
         return Place.objects.get(status=Place.Status.SUBMITTED)
 
     def test_submitter_is_shown_privately_on_the_entry(self):
@@ -341,18 +342,18 @@ class SubmissionAdminTests(TestCase):
         self.assertNotContains(response, "Eingereicht von")
 
     def test_submission_changelist_and_resend(self):
-        from places.models import NotificationStatus
+        from inquiries.models import NotificationStatus
 
         place = self.suggest()
         PlaceSubmission.objects.update(
             notification_status=NotificationStatus.FAILED, notified_at=None
         )
         mail.outbox.clear()
-        response = self.client.get(reverse("admin:places_placesubmission_changelist"))
+        response = self.client.get(reverse("admin:inquiries_placesubmission_changelist"))
         self.assertContains(response, place.name)
         self.assertContains(response, "Eingereicht")
         response = self.client.post(
-            reverse("admin:places_placesubmission_changelist"),
+            reverse("admin:inquiries_placesubmission_changelist"),
             {"action": "resend_notifications", "_selected_action": [place.submission.pk]},
             follow=True,
         )

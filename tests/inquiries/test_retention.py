@@ -12,8 +12,9 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from places.inquiries import retention_cutoff
-from places.models import Inquiry, NotificationStatus, Place, PlaceSubmission, RateLimitEvent
+from inquiries.models import Inquiry, NotificationStatus, PlaceSubmission, RateLimitEvent
+from inquiries.retention import retention_cutoff
+from places.models import Place
 from tests.factories import make_place
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from places import inquiries
+from inquiries import notifications
 
 
 class Command(BaseCommand):
@@ -15,12 +15,12 @@ class Command(BaseCommand):
 
     def handle(self, *, dry_run, verbosity, **options):
         total_sent = total_failed = 0
-        for kind, model in inquiries.RECORD_MODELS.items():
-            pks = list(inquiries.needing_delivery(model).values_list("pk", flat=True))
+        for kind, model in notifications.RECORD_MODELS.items():
+            pks = list(notifications.needing_delivery(model).values_list("pk", flat=True))
             if dry_run:
                 self.stdout.write(f"{kind}: {len(pks)} due ({', '.join(map(str, pks)) or '-'})")
                 continue
-            sent, failed = inquiries.resend(model, pks)
+            sent, failed = notifications.resend(model, pks)
             total_sent += sent
             total_failed += failed
             if verbosity:

@@ -13,11 +13,12 @@ from django.db import connection, connections
 from django.test import Client, RequestFactory, TestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 
-from places.forms import ContactForm
-from places.models import Inquiry, NotificationStatus, Place, RateLimitEvent
-from places.rate_limit import client_key
+from inquiries.forms import ContactForm
+from inquiries.models import Inquiry, NotificationStatus, RateLimitEvent
+from inquiries.rate_limit import client_key
+from places.models import Place
 from tests.factories import make_category, make_district
-from tests.places.inquiry_helpers import (
+from tests.inquiries.inquiry_helpers import (
     contact_data,
     form_token,
     image_bytes,
@@ -31,7 +32,7 @@ RATE_LIMIT_MESSAGE = "Von Ihrem Anschluss wurden in kurzer Zeit schon mehrere Fo
 
 @override_settings(KREATIVORTE_EDITOR_EMAILS=EDITORS)
 class BotTests(TestCase):
-    url = reverse("places:contact")
+    url = reverse("inquiries:contact")
 
     def post(self, **overrides):
         with self.captureOnCommitCallbacks(execute=True):
@@ -39,7 +40,7 @@ class BotTests(TestCase):
 
     def assert_neutral_spam(self, response):
         # The bot sees exactly what a person sees: the thank-you page.
-        self.assertRedirects(response, reverse("places:contact-thanks"))
+        self.assertRedirects(response, reverse("inquiries:contact-thanks"))
         inquiry = Inquiry.objects.get()
         assert inquiry.status == Inquiry.Status.SPAM
         assert inquiry.notification_status == NotificationStatus.SKIPPED
@@ -55,12 +56,12 @@ class BotTests(TestCase):
     @override_settings(KREATIVORTE_FORM_MIN_SECONDS=0)
     def test_minimum_fill_time_setting(self):
         response = self.post(form_token=form_token(age=0))
-        self.assertRedirects(response, reverse("places:contact-thanks"))
+        self.assertRedirects(response, reverse("inquiries:contact-thanks"))
         assert Inquiry.objects.get().status == Inquiry.Status.NEW
 
     def test_token_from_a_server_whose_clock_runs_ahead_is_not_spam(self):
         response = self.post(form_token=form_token(age=-30))
-        self.assertRedirects(response, reverse("places:contact-thanks"))
+        self.assertRedirects(response, reverse("inquiries:contact-thanks"))
         assert Inquiry.objects.get().status == Inquiry.Status.NEW
 
     def test_forged_or_missing_token_is_spam(self):
@@ -97,8 +98,8 @@ class BotTests(TestCase):
             district=make_district(), categories=[make_category()], homepage="http://x.example"
         )
         with self.captureOnCommitCallbacks(execute=True):
-            response = self.client.post(reverse("places:suggest"), data)
-        self.assertRedirects(response, reverse("places:suggest-thanks"))
+            response = self.client.post(reverse("inquiries:suggest"), data)
+        self.assertRedirects(response, reverse("inquiries:suggest-thanks"))
         assert not Place.objects.exists()
         inquiry = Inquiry.objects.get()
         assert inquiry.status == Inquiry.Status.SPAM
@@ -108,7 +109,7 @@ class BotTests(TestCase):
 
 @override_settings(KREATIVORTE_EDITOR_EMAILS=EDITORS, KREATIVORTE_RATE_LIMIT=5)
 class RateLimitTests(TestCase):
-    url = reverse("places:contact")
+    url = reverse("inquiries:contact")
 
     def post_from(self, address, **extra):
         with self.captureOnCommitCallbacks(execute=True):
@@ -116,7 +117,9 @@ class RateLimitTests(TestCase):
 
     def test_limit_per_client_does_not_block_another_client(self):
         for _ in range(5):
-            self.assertRedirects(self.post_from("198.51.100.7"), reverse("places:contact-thanks"))
+            self.assertRedirects(
+                self.post_from("198.51.100.7"), reverse("inquiries:contact-thanks")
+            )
         blocked = self.post_from("198.51.100.7")
         assert blocked.status_code == 429
         self.assertContains(blocked, RATE_LIMIT_MESSAGE, status_code=429)
@@ -125,7 +128,7 @@ class RateLimitTests(TestCase):
         self.assertContains(blocked, 'value="Marta Beispiel"', status_code=429)
         self.assertContains(blocked, f"<li>{RATE_LIMIT_MESSAGE}", status_code=429)
         # Another client is not affected.
-        self.assertRedirects(self.post_from("203.0.113.9"), reverse("places:contact-thanks"))
+        self.assertRedirects(self.post_from("203.0.113.9"), reverse("inquiries:contact-thanks"))
         assert Inquiry.objects.count() == 6
 
     def test_limit_expires_after_the_window(self):
@@ -133,7 +136,9 @@ class RateLimitTests(TestCase):
             self.post_from("198.51.100.7")
         assert Inquiry.objects.count() == 5
         with time_machine.travel(time.time() + settings.KREATIVORTE_RATE_LIMIT_WINDOW + 1):
-            self.assertRedirects(self.post_from("198.51.100.7"), reverse("places:contact-thanks"))
+            self.assertRedirects(
+                self.post_from("198.51.100.7"), reverse("inquiries:contact-thanks")
+            )
         assert Inquiry.objects.count() == 6
 
     def test_a_repeat_of_the_last_accepted_submission_is_thanked_not_refused(self):
@@ -143,20 +148,20 @@ class RateLimitTests(TestCase):
         for _ in range(2):  # the fifth, sent twice (a double click)
             with self.captureOnCommitCallbacks(execute=True):
                 response = self.client.post(self.url, data, REMOTE_ADDR="198.51.100.7")
-            self.assertRedirects(response, reverse("places:contact-thanks"))
+            self.assertRedirects(response, reverse("inquiries:contact-thanks"))
         assert Inquiry.objects.count() == 5
 
     def test_invalid_forms_do_not_count(self):
         for _ in range(10):
             with self.captureOnCommitCallbacks(execute=True):
                 self.client.post(self.url, contact_data(email="x"), REMOTE_ADDR="198.51.100.7")
-        self.assertRedirects(self.post_from("198.51.100.7"), reverse("places:contact-thanks"))
+        self.assertRedirects(self.post_from("198.51.100.7"), reverse("inquiries:contact-thanks"))
 
     def test_both_forms_share_the_limit(self):
         for _ in range(5):
             self.post_from("198.51.100.7")
         data = suggest_data(district=make_district(), categories=[make_category()])
-        response = self.client.post(reverse("places:suggest"), data, REMOTE_ADDR="198.51.100.7")
+        response = self.client.post(reverse("inquiries:suggest"), data, REMOTE_ADDR="198.51.100.7")
         assert response.status_code == 429
         assert not Place.objects.exists()
 
@@ -164,7 +169,7 @@ class RateLimitTests(TestCase):
         for suffix in range(5):
             self.post_from(f"2001:db8:1:2::{suffix + 1}")
         assert self.post_from("2001:db8:1:2:ffff::1").status_code == 429
-        self.assertRedirects(self.post_from("2001:db8:1:3::1"), reverse("places:contact-thanks"))
+        self.assertRedirects(self.post_from("2001:db8:1:3::1"), reverse("inquiries:contact-thanks"))
 
     @override_settings(KREATIVORTE_TRUSTED_PROXIES=1)
     def test_behind_a_proxy_the_forwarded_address_counts(self):
@@ -174,7 +179,7 @@ class RateLimitTests(TestCase):
         assert blocked.status_code == 429
         # A spoofed first entry does not help, and other visitors behind the proxy pass.
         other = self.post_from("10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9")
-        self.assertRedirects(other, reverse("places:contact-thanks"))
+        self.assertRedirects(other, reverse("inquiries:contact-thanks"))
 
     @override_settings(KREATIVORTE_RATE_LIMIT_WINDOW=600)
     def test_the_window_is_the_configured_one(self):
@@ -186,7 +191,9 @@ class RateLimitTests(TestCase):
         with time_machine.travel(start + 599):
             assert self.post_from("198.51.100.7").status_code == 429
         with time_machine.travel(start + 601):
-            self.assertRedirects(self.post_from("198.51.100.7"), reverse("places:contact-thanks"))
+            self.assertRedirects(
+                self.post_from("198.51.100.7"), reverse("inquiries:contact-thanks")
+            )
         assert Inquiry.objects.count() == 6
 
     def test_only_a_keyed_hash_and_the_time_are_stored_and_only_for_the_window(self):
@@ -215,7 +222,9 @@ class RateLimitTests(TestCase):
             rights_confirmed="on",
         )
         with mock.patch("places.images.clean_image") as clean_image:
-            response = self.client.post(reverse("places:suggest"), data, REMOTE_ADDR="198.51.100.7")
+            response = self.client.post(
+                reverse("inquiries:suggest"), data, REMOTE_ADDR="198.51.100.7"
+            )
         clean_image.assert_not_called()
         self.assertContains(response, RATE_LIMIT_MESSAGE, status_code=429)
         self.assertContains(response, 'value="Alte Mühle Grünhausen"', status_code=429)
@@ -231,9 +240,11 @@ class RateLimitTests(TestCase):
             mock.patch.object(
                 RateLimitEvent.objects, "create", side_effect=RuntimeError("store down")
             ),
-            self.assertLogs("places.rate_limit", "ERROR"),
+            self.assertLogs("inquiries.rate_limit", "ERROR"),
         ):
-            self.assertRedirects(self.post_from("198.51.100.7"), reverse("places:contact-thanks"))
+            self.assertRedirects(
+                self.post_from("198.51.100.7"), reverse("inquiries:contact-thanks")
+            )
 
 
 @skipUnless(connection.vendor == "postgresql", "needs parallel connections to PostgreSQL")
@@ -249,7 +260,9 @@ class ParallelRateLimitTests(TransactionTestCase):
             try:
                 data = contact_data()
                 barrier.wait()
-                response = Client().post(reverse("places:contact"), data, REMOTE_ADDR="192.0.2.77")
+                response = Client().post(
+                    reverse("inquiries:contact"), data, REMOTE_ADDR="192.0.2.77"
+                )
                 return response.status_code
             finally:
                 connections.close_all()
@@ -270,20 +283,20 @@ class CsrfTests(TestCase):
         self.client = Client(enforce_csrf_checks=True)
 
     def test_forms_carry_a_csrf_token_and_posts_without_it_are_refused(self):
-        for url in (reverse("places:contact"), reverse("places:suggest")):
+        for url in (reverse("inquiries:contact"), reverse("inquiries:suggest")):
             response = self.client.get(url)
             self.assertContains(response, 'name="csrfmiddlewaretoken"')
-        assert self.client.post(reverse("places:contact"), contact_data()).status_code == 403
+        assert self.client.post(reverse("inquiries:contact"), contact_data()).status_code == 403
         assert not Inquiry.objects.exists()
 
     def test_post_with_the_rendered_token_is_accepted(self):
-        response = self.client.get(reverse("places:contact"))
+        response = self.client.get(reverse("inquiries:contact"))
         token = response.context["csrf_token"]
         with self.captureOnCommitCallbacks(execute=True):
             response = self.client.post(
-                reverse("places:contact"), contact_data(csrfmiddlewaretoken=str(token))
+                reverse("inquiries:contact"), contact_data(csrfmiddlewaretoken=str(token))
             )
-        self.assertRedirects(response, reverse("places:contact-thanks"))
+        self.assertRedirects(response, reverse("inquiries:contact-thanks"))
 
 
 class PrivacyTests(TestCase):

@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail.backends.base import BaseEmailBackend
 from PIL import Image
 
-from places.forms import TOKEN_SALT
+from inquiries.forms import TOKEN_SALT
 
-BROKEN_MAILERS = {"default": {"BACKEND": "tests.places.inquiry_helpers.BrokenEmailBackend"}}
+BROKEN_MAILERS = {"default": {"BACKEND": "tests.inquiries.inquiry_helpers.BrokenEmailBackend"}}
 
 
 class BrokenEmailBackend(BaseEmailBackend):

@@ -14,10 +14,11 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from places import inquiries
-from places.models import Inquiry, NotificationStatus, Place
+from inquiries import intake, notifications
+from inquiries.models import Inquiry, NotificationStatus
+from places.models import Place
 from tests.factories import make_place
-from tests.places.inquiry_helpers import BROKEN_MAILERS, contact_data
+from tests.inquiries.inquiry_helpers import BROKEN_MAILERS, contact_data
 
 EDITORS = ["redaktion@example.org", "zweite@example.org"]
 
@@ -26,7 +27,7 @@ EDITORS = ["redaktion@example.org", "zweite@example.org"]
 class ContactFormTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.url = reverse("places:contact")
+        cls.url = reverse("inquiries:contact")
         cls.place = make_place(name="Alte Dorfschule Testhausen", email="schule@example.org")
 
     def post(self, url=None, **overrides):
@@ -35,7 +36,7 @@ class ContactFormTests(TestCase):
 
     def test_form_renders_all_fields_with_german_labels(self):
         response = self.client.get(self.url)
-        self.assertTemplateUsed(response, "places/contact_form.html")
+        self.assertTemplateUsed(response, "inquiries/contact_form.html")
         for label in [
             "Ihr Name",
             "Ihre E-Mail-Adresse",
@@ -55,7 +56,7 @@ class ContactFormTests(TestCase):
 
     def test_valid_submission_saves_one_row_and_mails_the_editors(self):
         response = self.post()
-        self.assertRedirects(response, reverse("places:contact-thanks"))
+        self.assertRedirects(response, reverse("inquiries:contact-thanks"))
         inquiry = Inquiry.objects.get()
         assert inquiry.name == "Marta Beispiel"
         assert inquiry.concern == Inquiry.Concern.FOUND
@@ -73,10 +74,10 @@ class ContactFormTests(TestCase):
         assert "Ich möchte einen Kreativort gründen" in message.subject
         assert "Marta Beispiel" in message.subject
         assert "alte Schule in unserem Dorf" in message.body
-        assert f"/admin/places/inquiry/{inquiry.pk}/change/" in message.body
+        assert f"/admin/inquiries/inquiry/{inquiry.pk}/change/" in message.body
 
     def test_thank_you_page(self):
-        response = self.client.get(reverse("places:contact-thanks"))
+        response = self.client.get(reverse("inquiries:contact-thanks"))
         self.assertContains(response, "Vielen Dank für Ihre Nachricht")
         self.assertContains(response, '<meta name="robots" content="noindex">', html=False)
 
@@ -106,7 +107,7 @@ class ContactFormTests(TestCase):
 
     def test_form_pages_are_not_kept_by_the_browser(self):
         # A form restored from the back-forward cache would carry an already used token.
-        for url in (self.url, reverse("places:place-contact", args=[self.place.slug])):
+        for url in (self.url, reverse("inquiries:place-contact", args=[self.place.slug])):
             for response in (self.client.get(url), self.client.post(url, {})):
                 with self.subTest(url=url, method=response.request["REQUEST_METHOD"]):
                     assert "no-store" in response["Cache-Control"]
@@ -116,19 +117,19 @@ class ContactFormTests(TestCase):
             "12345678123456781234567812345678"
         )
         data = {"concern": "other", "name": "A", "email": "a@example.org", "message": "Hallo"}
-        first = inquiries.submit_inquiry(token=token, place=None, data=data)
-        second = inquiries.submit_inquiry(token=token, place=None, data=data)
+        first = intake.submit_inquiry(token=token, place=None, data=data)
+        second = intake.submit_inquiry(token=token, place=None, data=data)
         assert first.pk == second.pk
         assert Inquiry.objects.count() == 1
 
     def test_place_form_names_the_entry(self):
-        response = self.client.get(reverse("places:place-contact", args=[self.place.slug]))
+        response = self.client.get(reverse("inquiries:place-contact", args=[self.place.slug]))
         self.assertContains(response, "Nachricht zu „Alte Dorfschule Testhausen“")
         self.assertContains(response, self.place.get_absolute_url())
 
     def test_place_inquiry_is_linked_and_not_forwarded_without_opt_in(self):
-        url = reverse("places:place-contact", args=[self.place.slug])
-        self.assertRedirects(self.post(url), reverse("places:contact-thanks"))
+        url = reverse("inquiries:place-contact", args=[self.place.slug])
+        self.assertRedirects(self.post(url), reverse("inquiries:contact-thanks"))
         inquiry = Inquiry.objects.get()
         assert inquiry.place == self.place
         assert inquiry.forwarded_at is None
@@ -139,7 +140,7 @@ class ContactFormTests(TestCase):
         place = make_place(name="Gutshof Weitergabe", email="hof@example.org")
         place.forward_inquiries = True
         place.save()
-        url = reverse("places:place-contact", args=[place.slug])
+        url = reverse("inquiries:place-contact", args=[place.slug])
         response = self.client.get(url)
         self.assertContains(response, "an die Betreiber von „Gutshof Weitergabe“ weitergeleitet")
         self.post(url)
@@ -153,10 +154,10 @@ class ContactFormTests(TestCase):
 
     def test_no_forwarding_without_consent_even_if_switched_on_later(self):
         place = make_place(name="Gutshof Später", email="spaeter@example.org")
-        url = reverse("places:place-contact", args=[place.slug])
+        url = reverse("inquiries:place-contact", args=[place.slug])
         response = self.client.get(url)
         self.assertNotContains(response, "weitergeleitet")
-        with override_settings(MAILERS=BROKEN_MAILERS), self.assertLogs("places.inquiries"):
+        with override_settings(MAILERS=BROKEN_MAILERS), self.assertLogs("inquiries.notifications"):
             self.post(url)
         # An editor switches forwarding on before the failed notification is resent.
         place.forward_inquiries = True
@@ -171,8 +172,8 @@ class ContactFormTests(TestCase):
         place = make_place(name="Gutshof Zustimmung", email="hof@example.org")
         place.forward_inquiries = True
         place.save()
-        url = reverse("places:place-contact", args=[place.slug])
-        with override_settings(MAILERS=BROKEN_MAILERS), self.assertLogs("places.inquiries"):
+        url = reverse("inquiries:place-contact", args=[place.slug])
+        with override_settings(MAILERS=BROKEN_MAILERS), self.assertLogs("inquiries.notifications"):
             self.post(url)
         call_command("resend_notifications", stdout=StringIO())
         inquiry = Inquiry.objects.get()
@@ -185,7 +186,7 @@ class ContactFormTests(TestCase):
         draft = make_place(status=Place.Status.DRAFT)
         submitted = make_place(status=Place.Status.SUBMITTED)
         for place in (draft, submitted):
-            url = reverse("places:place-contact", args=[place.slug])
+            url = reverse("inquiries:place-contact", args=[place.slug])
             assert self.client.get(url).status_code == 404
             assert self.client.post(url, contact_data()).status_code == 404
         assert self.client.get("/orte/gibt-es-nicht/kontakt/").status_code == 404
@@ -206,7 +207,7 @@ class ContactFormTests(TestCase):
 
     def test_put_and_delete_are_refused(self):
         assert self.client.put(self.url).status_code == 405
-        assert self.client.post(reverse("places:contact-thanks")).status_code == 405
+        assert self.client.post(reverse("inquiries:contact-thanks")).status_code == 405
 
 
 @override_settings(KREATIVORTE_EDITOR_EMAILS=EDITORS)
@@ -216,11 +217,11 @@ class MailFailureTests(TestCase):
             override_settings(MAILERS=BROKEN_MAILERS),
             self.captureOnCommitCallbacks(execute=True),
         ):
-            response = self.client.post(reverse("places:contact"), contact_data(), follow=True)
+            response = self.client.post(reverse("inquiries:contact"), contact_data(), follow=True)
         return response
 
     def test_failure_keeps_the_row_and_still_thanks_the_visitor(self):
-        with self.assertLogs("places.inquiries", "ERROR"):
+        with self.assertLogs("inquiries.notifications", "ERROR"):
             response = self.submit_while_mail_is_down()
         self.assertContains(response, "Vielen Dank für Ihre Nachricht")
         inquiry = Inquiry.objects.get()
@@ -231,7 +232,7 @@ class MailFailureTests(TestCase):
         assert mail.outbox == []
 
     def test_resend_command_delivers_failed_notifications(self):
-        with self.assertLogs("places.inquiries", "ERROR"):
+        with self.assertLogs("inquiries.notifications", "ERROR"):
             self.submit_while_mail_is_down()
         out = StringIO()
         call_command("resend_notifications", stdout=out)
@@ -246,18 +247,18 @@ class MailFailureTests(TestCase):
         assert len(mail.outbox) == 1
 
     def test_resend_command_fails_loudly_while_mail_is_still_down(self):
-        with self.assertLogs("places.inquiries", "ERROR"):
+        with self.assertLogs("inquiries.notifications", "ERROR"):
             self.submit_while_mail_is_down()
         with (
             override_settings(MAILERS=BROKEN_MAILERS),
-            self.assertLogs("places.inquiries", "ERROR"),
+            self.assertLogs("inquiries.notifications", "ERROR"),
             pytest.raises(CommandError, match="still failing"),
         ):
             call_command("resend_notifications", stdout=StringIO())
         assert Inquiry.objects.get().notification_attempts == 2
 
     def test_resend_dry_run_sends_nothing(self):
-        with self.assertLogs("places.inquiries", "ERROR"):
+        with self.assertLogs("inquiries.notifications", "ERROR"):
             self.submit_while_mail_is_down()
         out = StringIO()
         call_command("resend_notifications", "--dry-run", stdout=out)
@@ -265,13 +266,13 @@ class MailFailureTests(TestCase):
         assert mail.outbox == []
 
     def test_admin_action_resends(self):
-        with self.assertLogs("places.inquiries", "ERROR"):
+        with self.assertLogs("inquiries.notifications", "ERROR"):
             self.submit_while_mail_is_down()
         inquiry = Inquiry.objects.get()
         admin = get_user_model().objects.create_superuser("redaktion", "r@example.org", "pw")
         self.client.force_login(admin)
         response = self.client.post(
-            reverse("admin:places_inquiry_changelist"),
+            reverse("admin:inquiries_inquiry_changelist"),
             {"action": "resend_notifications", "_selected_action": [inquiry.pk]},
             follow=True,
         )
@@ -282,7 +283,7 @@ class MailFailureTests(TestCase):
 
     def test_crash_between_commit_and_sending_is_picked_up_later(self):
         # No on-commit callbacks run: as if the worker died right after saving.
-        self.client.post(reverse("places:contact"), contact_data())
+        self.client.post(reverse("inquiries:contact"), contact_data())
         inquiry = Inquiry.objects.get()
         assert inquiry.notification_status == NotificationStatus.PENDING
         call_command("resend_notifications", stdout=StringIO())
@@ -296,7 +297,7 @@ class MailFailureTests(TestCase):
     @override_settings(KREATIVORTE_EDITOR_EMAILS=[], ADMINS=[])
     def test_missing_recipients_are_a_recorded_failure(self):
         with self.captureOnCommitCallbacks(execute=True):
-            self.client.post(reverse("places:contact"), contact_data())
+            self.client.post(reverse("inquiries:contact"), contact_data())
         inquiry = Inquiry.objects.get()
         assert inquiry.notification_status == NotificationStatus.FAILED
         assert "KREATIVORTE_EDITOR_EMAILS" in inquiry.notification_error
@@ -308,11 +309,11 @@ class MailFailureTests(TestCase):
     @override_settings(KREATIVORTE_EDITOR_EMAILS=[], ADMINS=["admin@example.org"])
     def test_editors_fall_back_to_admins(self):
         with self.captureOnCommitCallbacks(execute=True):
-            self.client.post(reverse("places:contact"), contact_data())
+            self.client.post(reverse("inquiries:contact"), contact_data())
         assert mail.outbox[0].to == ["admin@example.org"]
 
     def test_a_record_claimed_by_another_process_is_not_sent_twice(self):
-        with self.assertLogs("places.inquiries", "ERROR"):
+        with self.assertLogs("inquiries.notifications", "ERROR"):
             self.submit_while_mail_is_down()
         inquiry = Inquiry.objects.get()
 
@@ -322,11 +323,13 @@ class MailFailureTests(TestCase):
             )
             return True
 
-        with mock.patch.object(inquiries, "_deliverable", side_effect=claimed_elsewhere_meanwhile):
-            assert inquiries.deliver(Inquiry, inquiry.pk) is None
+        with mock.patch.object(
+            notifications, "_deliverable", side_effect=claimed_elsewhere_meanwhile
+        ):
+            assert notifications.deliver(Inquiry, inquiry.pk) is None
         assert mail.outbox == []
-        assert inquiries.deliver(Inquiry, inquiry.pk) == NotificationStatus.SENT
-        assert inquiries.deliver(Inquiry, inquiry.pk) is None
+        assert notifications.deliver(Inquiry, inquiry.pk) == NotificationStatus.SENT
+        assert notifications.deliver(Inquiry, inquiry.pk) is None
         assert len(mail.outbox) == 1
 
 
@@ -351,7 +354,7 @@ class InquiryAdminTests(TestCase):
         self.client.force_login(self.admin)
 
     def test_changelist_filters_and_search(self):
-        url = reverse("admin:places_inquiry_changelist")
+        url = reverse("admin:inquiries_inquiry_changelist")
         response = self.client.get(url, {"q": "mitbauen"})
         self.assertContains(response, "Paula Admin")
         self.assertContains(response, reverse("admin:places_place_change", args=[self.place.pk]))
@@ -359,7 +362,9 @@ class InquiryAdminTests(TestCase):
         self.assertNotContains(response, "Paula Admin")
 
     def test_change_page_links_to_the_entry_and_shows_the_workflow(self):
-        response = self.client.get(reverse("admin:places_inquiry_change", args=[self.inquiry.pk]))
+        response = self.client.get(
+            reverse("admin:inquiries_inquiry_change", args=[self.inquiry.pk])
+        )
         self.assertContains(response, "Werkhof Adminhausen")
         self.assertContains(response, "mailto:paula@example.org")
         for label in ["neu", "in Bearbeitung", "beantwortet", "Spam", "Weiterleitung zugestimmt"]:
@@ -367,7 +372,7 @@ class InquiryAdminTests(TestCase):
 
     def test_status_actions(self):
         response = self.client.post(
-            reverse("admin:places_inquiry_changelist"),
+            reverse("admin:inquiries_inquiry_changelist"),
             {"action": "mark_answered", "_selected_action": [self.inquiry.pk]},
             follow=True,
         )
@@ -376,4 +381,4 @@ class InquiryAdminTests(TestCase):
         assert self.inquiry.status == Inquiry.Status.ANSWERED
 
     def test_no_add_button(self):
-        assert self.client.get(reverse("admin:places_inquiry_add")).status_code == 403
+        assert self.client.get(reverse("admin:inquiries_inquiry_add")).status_code == 403
