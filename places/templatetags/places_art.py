@@ -106,13 +106,13 @@ def _svg(*, seed, motif, category, css_class=""):
     crest = 20 + digest[2] % 80
     sun_x, sun_y = 14 + digest[3] % 92, 12 + digest[4] % 10
     band = 14 + digest[5] % 16  # the lighter sky band
-    building_x = (38, 60, 80)[digest[6] % 3]
+    building_x = (50, 60, 70)[digest[6] % 3]
     near = horizon + 8 + digest[7] % 6
     pattern = PATTERNS[digest[8] % len(PATTERNS)]
     trees = []
     for index in range(digest[9] % 3):
         x = (12 + digest[10 + index] % 30) if index == 0 else (84 + digest[10 + index] % 26)
-        if abs(x - building_x) > 30:
+        if abs(x - building_x) > 32:
             size = 4 + digest[12 + index] % 3
             ground = horizon + 3
             crown = ground - 4 - size
