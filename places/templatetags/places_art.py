@@ -148,14 +148,14 @@ def _svg(*, seed, motif, category, css_class=""):
 
 # The map's consent placeholder: a sketched map with a river, roads and three markers.
 MAP_ART = mark_safe(
-    '<svg class="art art--map{}" viewBox="0 0 120 80" preserveAspectRatio="xMidYMax slice" '
+    '<svg class="art art--map{}" viewBox="0 0 120 80" preserveAspectRatio="xMidYMid slice" '
     'aria-hidden="true" focusable="false"><rect class="s" width="120" height="80"/>'
     '<path class="f" d="M0 52q30-10 60 0t60-4V80H0z"/>'
     '<path class="r" d="M-2 30q22 6 34-4t34 2 26 14 30-4"/>'
     '<path class="w" d="M8 78l24-34 30-10 20-24M40 80q10-20 40-24t40-20"/>'
-    '<g class="k"><path class="k1" d="M30 40c-6-8-6-14 0-14s6 6 0 14z"/>'
-    '<path class="k2" d="M70 30c-6-8-6-14 0-14s6 6 0 14z"/>'
-    '<path class="k3" d="M92 56c-6-8-6-14 0-14s6 6 0 14z"/></g></svg>'
+    '<g class="k"><path class="k1" d="M30 46c-6-8-6-14 0-14s6 6 0 14z"/>'
+    '<path class="k2" d="M66 41c-6-8-6-14 0-14s6 6 0 14z"/>'
+    '<path class="k3" d="M94 50c-6-8-6-14 0-14s6 6 0 14z"/></g></svg>'
 )
 
 
