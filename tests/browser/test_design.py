@@ -98,3 +98,17 @@ def test_phone_menu_opens_without_javascript(live_server, browser, seeded):
     menu = page.locator(".site-nav--menu").bounding_box()
     assert search["y"] >= menu["y"] + menu["height"]
     context.close()
+
+
+def test_phone_header_is_one_row_down_to_320_px(live_server, browser, seeded):
+    heights = {}
+    for width in [320, 390]:
+        context = browser.new_context(locale="de-DE", viewport={"width": width, "height": 640})
+        page = context.new_page()
+        page.goto(live_server.url + "/")
+        brand = page.locator(".brand").bounding_box()
+        button = page.locator(".site-menu__button").bounding_box()
+        heights[width] = page.locator(".site-header").bounding_box()["height"]
+        assert button["y"] < brand["y"] + brand["height"], width  # side by side
+        context.close()
+    assert heights[320] == heights[390] < 80
