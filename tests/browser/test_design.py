@@ -2,7 +2,8 @@
 
 Reflow (WCAG 1.4.10): no page type is wider than the viewport at 320 to 1280 px. On a phone
 (390 x 844): the home page stays under three screen heights before the footer, every Steckbrief
-shows its contact button within the first screen, and the header's menu opens without JavaScript.
+shows its contact button within the first screen, and the header's menu opens without JavaScript;
+the header stays one row down to 320 px.
 """
 
 import pytest
