@@ -15,6 +15,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY kreativorte kreativorte
 COPY places places
+COPY inquiries inquiries
 RUN pip install .
 
 COPY . .

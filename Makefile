@@ -24,7 +24,7 @@ help:
 	@echo "make lint       ruff check + format check, makemigrations --check"
 	@echo "make superuser  create an admin account"
 	@echo "make seed       load the seed data (idempotent)"
-	@echo "make audit      browser quality gates: axe, HTML checker, console, headers, Lighthouse"
+	@echo "make audit      browser quality gates: axe, HTML checker, reflow, budgets, Lighthouse"
 	@echo "make bench      throughput and latency of the public pages under gunicorn (needs wrk)"
 
 $(BIN)/activate:
@@ -72,7 +72,7 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 audit: install node_modules/.installed
-	$(PY) scripts/audit.py $(AUDIT_ARGS)
+	$(PY) -m scripts.audit $(AUDIT_ARGS)
 
 bench: install
 	$(PY) scripts/bench.py $(BENCH_ARGS)

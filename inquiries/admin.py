@@ -1,14 +1,16 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from places import admin as places_admin
+from places.forms import MultilineField
 from places.models import Place
 
 from . import notifications
-from .models import Inquiry, InquiryStatus, NotificationStatus, PlaceSubmission
+from .models import Inquiry, InquiryStatus, PlaceSubmission
 
 
 class ResendNotificationsMixin:
@@ -16,10 +18,7 @@ class ResendNotificationsMixin:
 
     @admin.action(description=_("Benachrichtigung erneut senden"), permissions=["change"])
     def resend_notifications(self, request, queryset):
-        due = queryset.exclude(notification_status=NotificationStatus.SENT)
-        if hasattr(self.model, "status"):
-            due = due.exclude(status=InquiryStatus.SPAM)
-        pks = list(due.filter(anonymised_at__isnull=True).values_list("pk", flat=True))
+        pks = list(queryset.due_for_delivery().values_list("pk", flat=True))
         sent, failed = notifications.resend(self.model, pks)
         skipped = queryset.count() - sent - failed
         if sent:
@@ -86,6 +85,7 @@ NOTIFICATION_FIELDS = [
 
 @admin.register(Inquiry)
 class InquiryAdmin(ContactDisplayMixin, ResendNotificationsMixin, admin.ModelAdmin):
+    formfield_overrides = {models.TextField: {"form_class": MultilineField}}
     list_display = [
         "created_at",
         "name",

@@ -2,9 +2,10 @@
 
 Both forms share :class:`ProtectedForm`, the one spam-defence piece: a honeypot field; a signed
 form token that carries the time the form was shown (minimum fill time) and, together with a
-digest of what was sent, makes the idempotency key; the rate limit per client
-(inquiries/rate_limit.py); and an error summary for the page top. A suspected bot gets no error:
-the view answers as usual and the submission is saved as spam.
+digest of what was sent, makes the idempotency key; and an error summary for the page top. A
+suspected bot gets no error: the view answers as usual and the submission is saved as spam.
+The forms validate only; the view checks the rate limit (inquiries/rate_limit.py) and hands
+the cleaned data to inquiries/intake.py.
 """
 
 import hashlib
@@ -23,10 +24,10 @@ from django.utils.functional import cached_property, lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from places.forms import MultilineField
 from places.images import ACCEPT, PhotoField
 from places.models import Category, District, Kind, Place
 
-from . import intake, rate_limit
 from .models import Concern
 
 PRIVACY_URL = reverse_lazy("flatpage-privacy")
@@ -90,7 +91,7 @@ def _describe_upload(value):
 
 
 class ProtectedForm(forms.Form):
-    """Honeypot, signed token with minimum fill time, rate limit, and an error summary."""
+    """Honeypot, signed token with minimum fill time, and an error summary."""
 
     # Bots fill every field; people never see this one (hidden by forms.css, out of the tab
     # order and labelled for those who do come across it).
@@ -108,7 +109,6 @@ class ProtectedForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("form_token", new_form_token())
         self.spam_reason = ""
-        self.rate_limited = False
 
     @cached_property
     def submission_key(self):
@@ -146,27 +146,13 @@ class ProtectedForm(forms.Form):
     def is_suspected_bot(self):
         return bool(self.spam_reason)
 
-    def over_rate_limit(self, request):
-        """Whether the client has no submission left; then the form is not validated and shows
-        the visitor's input with just that message. Counts nothing."""
-        self.rate_limited = rate_limit.limit_reached(request)
-        return self.rate_limited
-
-    def full_clean(self):
-        if not self.rate_limited:
-            return super().full_clean()
-        # Validating would read and decode the uploads, which a client over the limit must not
-        # make us do. The input still comes back on the page; browsers cannot refill files.
+    def refuse(self, error):
+        """Show the visitor's input with just this error, without validating it: validating
+        would read and decode the uploads, which a client over the rate limit must not make us
+        do. Browsers cannot refill file inputs, so the page asks for the photos again."""
         self._errors = ErrorDict(renderer=self.renderer)
         self.cleaned_data = {}
-        self.add_error(None, rate_limit_error())
-
-    def check_rate_limit(self, request):
-        """Count this valid submission; if the client is over the limit, add a form error."""
-        if rate_limit.record(request):
-            return True
-        self.add_error(None, rate_limit_error())
-        return False
+        self.add_error(None, error)
 
     @property
     def visible_fields_for_page(self):
@@ -274,7 +260,7 @@ class ContactForm(ProtectedForm):
         error_messages=_required(_("Bitte wählen Sie Ihr Anliegen aus."))
         | {"invalid_choice": _("Bitte wählen Sie eines der genannten Anliegen aus.")},
     )
-    message = forms.CharField(
+    message = MultilineField(
         label=_("Ihre Nachricht"),
         max_length=MESSAGE_MAX_LENGTH,
         error_messages=_required(_("Bitte schreiben Sie uns Ihre Nachricht."))
@@ -309,16 +295,6 @@ class ContactForm(ProtectedForm):
                 "von „%(place)s“ weitergeleitet werden."
             ) % {"place": place.name}
 
-    def submit(self):
-        """Save the inquiry (as spam if a bot is suspected); editors are notified after commit."""
-        return intake.submit_inquiry(
-            token=self.submission_key,
-            place=self.place,
-            data=self.cleaned_data,
-            spam=self.is_suspected_bot,
-            forward=self.offers_forwarding,
-        )
-
 
 class SuggestPlaceForm(ProtectedForm, forms.ModelForm):
     """An entry proposed by the public: the Place's public fields plus private submitter
@@ -329,7 +305,7 @@ class SuggestPlaceForm(ProtectedForm, forms.ModelForm):
         _("Für Rückfragen der Redaktion; wird nicht veröffentlicht.")
     )
     submitter_phone = sender_phone_field(_("Freiwillig; wird nicht veröffentlicht."))
-    note = forms.CharField(
+    note = MultilineField(
         label=_("Nachricht an die Redaktion"),
         help_text=_("Freiwillig, z. B. wie Sie mit dem Ort verbunden sind."),
         required=False,
@@ -357,27 +333,25 @@ class SuggestPlaceForm(ProtectedForm, forms.ModelForm):
     class Meta:
         model = Place
         fields = ["name", "kind", "categories", "locality", "district", "description", "website"]
+        # Only where the form asks differently from the model's verbose_name and help_text.
         labels = {
             "name": _("Name des Ortes oder Projekts"),
             "kind": _("Was möchten Sie vorschlagen?"),
             "categories": _("Themen"),
             "locality": _("Gemeinde oder Stadt"),
             "district": _("Landkreis oder kreisfreie Stadt"),
-            "description": _("Beschreibung"),
-            "website": _("Website"),
         }
         help_texts = {
             "name": _("z. B. „Alte Dorfschule Kleinwusterwitz“"),
-            "kind": "",
             "categories": _("Wählen Sie alle Themen, die passen."),
             "locality": _("Bei Ortsteilen bitte die Gemeinde, z. B. „Kalbe (Milde)“."),
-            "district": "",
             "description": _(
                 "Was geschieht dort, wer steckt dahinter, was ist geplant? Der erste Satz wird "
                 "als Kurztext in der Liste gezeigt."
             ),
             "website": _("Freiwillig, z. B. https://www.beispiel.de"),
         }
+        field_classes = {"description": MultilineField}
         widgets = {
             "kind": forms.RadioSelect,
             "categories": forms.CheckboxSelectMultiple,
@@ -497,27 +471,6 @@ class SuggestPlaceForm(ProtectedForm, forms.ModelForm):
                 _("Bitte bestätigen Sie, dass Sie die Fotos veröffentlichen dürfen."),
             )
         return cleaned_data
-
-    def submit(self):
-        """Save the suggested entry, or for a suspected bot a spam inquiry; editors are
-        notified after commit."""
-        data = self.cleaned_data
-        if self.is_suspected_bot:
-            return intake.submit_spam_suggestion(token=self.submission_key, data=data)
-        return intake.submit_suggestion(
-            token=self.submission_key,
-            place=self.instance,
-            categories=data["categories"],
-            submitter={
-                "name": data["submitter_name"],
-                "email": data["submitter_email"],
-                "phone": data["submitter_phone"],
-                "note": data["note"],
-                "rights_confirmed": data["rights_confirmed"],
-            },
-            photos=self.photos,
-            photo_credit=data["photo_credit"],
-        )
 
     @property
     def photos(self):

@@ -6,25 +6,20 @@ ImmediateBackend runs it right away; a queue backend moves it off the request wi
 changes). inquiries/notifications.py sends the mails and records every attempt on the row.
 """
 
-import re
 from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from places.images import make_renditions
 from places.models import Place, PlaceImage
-from places.text import slugify_de
+from places.text import derive_teaser
 
 from .models import Concern, Inquiry, InquiryStatus, NotificationStatus, PlaceSubmission
 from .tasks import deliver_notifications
 
 SLUG_ATTEMPTS = 5
-
-
-# Saving
 
 
 def already_received(token):
@@ -70,13 +65,17 @@ def submit_inquiry(*, token, place, data, spam=False, forward=False):
     return inquiry
 
 
-def submit_suggestion(*, token, place, categories, submitter, photos=(), photo_credit=""):
+def submit_suggestion(*, token, place, data, photos=(), spam=False):
     """Save a suggested entry (status Eingereicht, never public) with its photos and the
     submitter's private contact details, then notify the editors once it has committed.
 
-    ``place`` is an unsaved Place with the public fields filled in; ``photos`` are (file, alt
-    text) pairs that have passed :func:`places.images.clean_image`.
+    ``place`` is an unsaved Place with the public fields filled in, ``data`` the suggest form's
+    cleaned data; ``photos`` are (file, alt text) pairs that have passed
+    :func:`places.images.clean_image`. From a suspected bot (``spam``) only a spam inquiry is
+    kept.
     """
+    if spam:
+        return _submit_spam_suggestion(token=token, data=data)
     existing = PlaceSubmission.objects.filter(token=token).first()
     if existing is not None:
         return existing
@@ -85,25 +84,25 @@ def submit_suggestion(*, token, place, categories, submitter, photos=(), photo_c
     try:
         with transaction.atomic():
             _save_with_unique_slug(place)
-            place.categories.set(categories)
+            place.categories.set(data["categories"])
             for order, (photo, alt_text) in enumerate(photos):
                 make_renditions(
                     PlaceImage.objects.create(
                         place=place,
                         image=photo,
                         alt_text=alt_text,
-                        credit=photo_credit,
+                        credit=data["photo_credit"],
                         order=order,
                     )
                 )
             submission = PlaceSubmission.objects.create(
                 place=place,
                 token=token,
-                name=submitter["name"],
-                email=submitter["email"],
-                phone=submitter.get("phone", ""),
-                note=submitter.get("note", ""),
-                rights_confirmed=bool(photos) and submitter.get("rights_confirmed", False),
+                name=data["submitter_name"],
+                email=data["submitter_email"],
+                phone=data.get("submitter_phone", ""),
+                note=data.get("note", ""),
+                rights_confirmed=bool(photos) and data.get("rights_confirmed", False),
                 consent_at=timezone.now(),
             )
             _notify_on_commit("submission", submission.pk)
@@ -115,7 +114,7 @@ def submit_suggestion(*, token, place, categories, submitter, photos=(), photo_c
     return submission
 
 
-def submit_spam_suggestion(*, token, data):
+def _submit_spam_suggestion(*, token, data):
     """Keep a suggestion from a suspected bot as a spam inquiry: no entry is created and no
     mail is sent, but an editor can still find a wrongly caught person in the admin."""
     lines = [
@@ -144,33 +143,10 @@ def submit_spam_suggestion(*, token, data):
     )
 
 
-def derive_teaser(description, *, fallback, limit=300):
-    """The first sentence of the description, or its start cut at a word, for list cards."""
-    paragraph = " ".join(description.strip().split("\n\n")[0].split())
-    if not paragraph:
-        return Truncator(fallback).chars(limit)
-    sentence = re.match(r"(.+?[.!?])(?:\s|$)", paragraph)
-    if sentence and len(sentence.group(1)) >= 20:
-        paragraph = sentence.group(1)
-    return Truncator(paragraph).chars(limit)
-
-
-def unique_slug(name):
-    max_length = Place._meta.get_field("slug").max_length
-    base = slugify_de(name)[: max_length - 4].strip("-") or "ort"
-    taken = set(Place.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
-
-
 def _save_with_unique_slug(place):
     """Save with a slug no other entry has, retrying if a parallel request took it first."""
     for attempt in range(SLUG_ATTEMPTS):
-        place.slug = unique_slug(place.name)
+        place.slug = Place.objects.unique_slug(place.name)
         try:
             with transaction.atomic():
                 place.save()

@@ -36,20 +36,33 @@ class NotificationStatus(models.TextChoices):
 
 
 class NotificationQuerySet(models.QuerySet):
-    def needing_delivery(self, *, pending_since):
-        """Failed notifications, and pending ones whose delivery never finished (e.g. a crash
-        between commit and sending) because they have been pending since before
-        ``pending_since``."""
-        return self.filter(
-            Q(notification_status=NotificationStatus.FAILED)
-            | Q(notification_status=NotificationStatus.PENDING, created_at__lt=pending_since)
+    def due_for_delivery(self, *, pending_since=None):
+        """The one rule for what is owed a mail: failed and pending notifications, never spam
+        or anonymised rows. With ``pending_since``, pending rows only if they have been pending
+        since before it: their delivery never finished (e.g. a crash between commit and
+        sending), while a younger one may still be on its way."""
+        pending = Q(notification_status=NotificationStatus.PENDING)
+        if pending_since is not None:
+            pending &= Q(created_at__lt=pending_since)
+        return (
+            self.filter(Q(notification_status=NotificationStatus.FAILED) | pending)
+            .not_anonymised()
+            .not_spam()
         )
+
+    def not_spam(self):
+        return self
 
     def received_before(self, moment):
         return self.filter(created_at__lt=moment)
 
     def not_anonymised(self):
         return self.filter(anonymised_at__isnull=True)
+
+
+class InquiryQuerySet(NotificationQuerySet):
+    def not_spam(self):
+        return self.exclude(status=InquiryStatus.SPAM)
 
 
 class NotifiedSubmission(models.Model):
@@ -145,6 +158,8 @@ class Inquiry(NotifiedSubmission):
         _("An den Eintrag weitergeleitet am"), null=True, blank=True, editable=False
     )
     updated_at = models.DateTimeField(_("Geändert am"), auto_now=True)
+
+    objects = InquiryQuerySet.as_manager()
 
     class Meta(NotifiedSubmission.Meta):
         verbose_name = _("Anfrage")

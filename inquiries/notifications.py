@@ -36,16 +36,9 @@ def deliver(model, pk):
     Returns the record's notification status afterwards, or None if another process claimed
     the record first or there is nothing to send.
     """
-    record = model.objects.filter(pk=pk).first()
-    if record is None or not _deliverable(record):
+    record = model.objects.due_for_delivery().filter(pk=pk).first()
+    if record is None or not _claim(record):
         return None
-    # Claim the record: only one of two parallel deliveries finds the attempt count unchanged.
-    claimed = model.objects.filter(
-        pk=pk, notification_attempts=record.notification_attempts
-    ).update(notification_attempts=F("notification_attempts") + 1)
-    if not claimed:
-        return None
-    record.notification_attempts += 1
 
     errors = []
     now = timezone.now()
@@ -76,10 +69,16 @@ def deliver(model, pk):
     return record.notification_status
 
 
-def _deliverable(record):
-    if getattr(record, "is_spam", False) or record.is_anonymised:
-        return False
-    return record.notification_status != NotificationStatus.SENT
+def _claim(record):
+    """Count this attempt, unless a parallel delivery claimed the record first: only one of
+    two finds the attempt count unchanged."""
+    claimed = (
+        type(record)
+        .objects.filter(pk=record.pk, notification_attempts=record.notification_attempts)
+        .update(notification_attempts=F("notification_attempts") + 1)
+    )
+    record.notification_attempts += 1
+    return bool(claimed)
 
 
 def editor_recipients():
@@ -193,13 +192,10 @@ def _site_url():
     return f"{scheme}://{domain}"
 
 
-def needing_delivery(model, *, now=None):
+def overdue(model, *, now=None):
+    """What the resend command delivers: due rows, leaving young pending ones to their task."""
     now = now or timezone.now()
-    return (
-        model.objects.needing_delivery(pending_since=now - PENDING_GRACE)
-        .not_anonymised()
-        .exclude(notification_status=NotificationStatus.SKIPPED)
-    )
+    return model.objects.due_for_delivery(pending_since=now - PENDING_GRACE)
 
 
 def resend(model, pks):

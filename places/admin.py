@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .forms import PlaceImageForm
+from . import publishing
+from .forms import MultilineField, PlaceAdminForm, PlaceImageForm
 from .images import make_renditions
 from .models import Category, District, Feature, Need, Place, PlaceImage
 from .search import search_places
@@ -51,6 +53,8 @@ class PlaceImageInline(admin.TabularInline):
 
 @admin.register(Place)
 class PlaceAdmin(admin.ModelAdmin):
+    form = PlaceAdminForm
+    formfield_overrides = {models.TextField: {"form_class": MultilineField}}
     list_display = ["name", "kind", "district", "stage", "status", "featured", "updated_at"]
     list_filter = ["status", "kind", "categories", "stage", "needs", "featured", "district"]
     list_select_related = ["district"]
@@ -71,6 +75,12 @@ class PlaceAdmin(admin.ModelAdmin):
             return by_fields, may_have_duplicates
         found = search_places(queryset, search_term).values("pk")
         return queryset.filter(Q(pk__in=found) | Q(pk__in=by_fields.values("pk"))), False
+
+    def save_model(self, request, obj, form, change):
+        if form.publishes:
+            publishing.publish(obj, by=request.user)
+        else:
+            super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .text import paragraphs, slugify_de
+
 # The ``length`` lookup lets constraints check postal code and district code lengths.
 models.CharField.register_lookup(Length)
 
@@ -180,6 +182,19 @@ def published_count(relation="places"):
 class PlaceQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_condition())
+
+    def unique_slug(self, name):
+        """A slug for a new entry called ``name`` that no entry has yet: "alte-schule", else
+        "alte-schule-2", "-3", …"""
+        max_length = self.model._meta.get_field("slug").max_length
+        base = slugify_de(name)[: max_length - 4].strip("-") or "ort"
+        taken = set(self.filter(slug__startswith=base).values_list("slug", flat=True))
+        if base not in taken:
+            return base
+        number = 2
+        while f"{base}-{number}" in taken:
+            number += 1
+        return f"{base}-{number}"
 
     def with_cards(self):
         """Everything a card needs, in a constant number of queries."""
@@ -434,8 +449,6 @@ class Place(models.Model):
                 break
         if errors:
             raise ValidationError(errors)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
 
     @property
     def is_published(self):
@@ -456,39 +469,7 @@ class Place(models.Model):
 
     @property
     def description_paragraphs(self):
-        return [part.strip() for part in self.description.split("\n\n") if part.strip()]
-
-    # What the Steckbrief sections show: a section appears only when it has something to say.
-
-    @property
-    def has_object_facts(self):
-        """Anything for "Das Objekt": former use, years, areas, workspaces or beds."""
-        return bool(
-            self.former_use
-            or self.building_year
-            or self.active_since
-            or self.plot_area
-            or self.usable_area
-            or self.workspaces
-            or self.beds
-        )
-
-    @property
-    def has_people_facts(self):
-        return bool(self.operator or self.contact_person)
-
-    @property
-    def has_offer(self):
-        """Features or opening information; reads the prefetched features."""
-        return bool(self.opening_info or self.features.all())
-
-    @property
-    def step_free_known(self):
-        return self.step_free != StepFree.UNKNOWN
-
-    @property
-    def has_accessibility_facts(self):
-        return self.step_free_known or bool(self.accessibility_notes)
+        return paragraphs(self.description)
 
     @property
     def has_links(self):

@@ -9,34 +9,10 @@ import csv
 
 from django.conf import settings
 
+from . import steckbrief
 from .models import Place
 
 PUBLISHER = "Kreativorte im Grünen"
-
-CSV_COLUMNS = [
-    "name",
-    "url",
-    "art",
-    "kategorien",
-    "merkmale",
-    "stand",
-    "gesucht_werden",
-    "kurztext",
-    "strasse",
-    "postleitzahl",
-    "gemeinde",
-    "ortsteil",
-    "landkreis",
-    "bundesland",
-    "breitengrad",
-    "laengengrad",
-    "fruehere_nutzung",
-    "baujahr",
-    "aktiv_seit",
-    "website",
-    "zuletzt_geprueft",
-    "lizenz",
-]
 
 # Spreadsheets run cells that start like this as formulas (CSV injection); a leading apostrophe
 # keeps them text, as OWASP recommends. Our own numbers never start with these characters.
@@ -117,77 +93,53 @@ def _cell(value):
     return f"'{text}" if text.startswith(_FORMULA_PREFIXES) else text
 
 
+def _joined(relation):
+    return lambda place, url: "; ".join(_names(getattr(place, relation)))
+
+
+def _field(name):
+    return lambda place, url: getattr(place, name)
+
+
+def _display(name):
+    return lambda place, url: getattr(place, f"get_{name}_display")()
+
+
+# The CSV's columns, each with its cell: the Steckbrief facts with a column (places/steckbrief.py)
+# come after the location.
+CSV = [
+    ("name", _field("name")),
+    ("url", lambda place, url: url),
+    ("art", _display("kind")),
+    ("kategorien", _joined("categories")),
+    ("merkmale", _joined("features")),
+    ("stand", _display("stage")),
+    ("gesucht_werden", _joined("needs")),
+    ("kurztext", _field("teaser")),
+    ("strasse", _field("street")),
+    ("postleitzahl", _field("postal_code")),
+    ("gemeinde", _field("locality")),
+    ("ortsteil", _field("locality_part")),
+    ("landkreis", lambda place, url: place.district.name),
+    ("bundesland", lambda place, url: place.district.get_state_display()),
+    ("breitengrad", _field("latitude")),
+    ("laengengrad", _field("longitude")),
+    *[
+        (fact.column, lambda place, url, fact=fact: fact.export(place))
+        for fact in steckbrief.exported_facts()
+    ],
+    ("website", _field("website")),
+    ("zuletzt_geprueft", lambda place, url: place.last_checked and place.last_checked.isoformat()),
+    ("lizenz", lambda place, url: settings.KREATIVORTE_DATA_LICENSE),
+]
+
+
 def csv_row(place, url):
-    district = place.district
-    row = [
-        place.name,
-        url,
-        place.get_kind_display(),
-        "; ".join(_names(place.categories)),
-        "; ".join(_names(place.features)),
-        place.get_stage_display(),
-        "; ".join(_names(place.needs)),
-        place.teaser,
-        place.street,
-        place.postal_code,
-        place.locality,
-        place.locality_part,
-        district.name,
-        district.get_state_display(),
-        place.latitude,
-        place.longitude,
-        place.former_use,
-        place.building_year,
-        place.active_since,
-        place.website,
-        place.last_checked.isoformat() if place.last_checked else "",
-        settings.KREATIVORTE_DATA_LICENSE,
-    ]
-    return [_cell(value) for value in row]
+    return [_cell(cell(place, url)) for _column, cell in CSV]
 
 
 def write_csv(stream, places, build_url):
     writer = csv.writer(stream)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([column for column, _getter in CSV])
     for place in places:
         writer.writerow(csv_row(place, build_url(place.get_absolute_url())))
-
-
-def structured_data(place, build_url):
-    """schema.org JSON-LD for a Steckbrief: a Place with address, geo point, photos and links."""
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Place",
-        "name": place.name,
-        "description": place.teaser,
-        "url": build_url(place.get_absolute_url()),
-        "address": {
-            "@type": "PostalAddress",
-            "addressLocality": place.locality,
-            "addressRegion": place.district.get_state_display(),
-            "addressCountry": "DE",
-        },
-    }
-    if place.street:
-        data["address"]["streetAddress"] = place.street
-    if place.postal_code:
-        data["address"]["postalCode"] = place.postal_code
-    if place.has_coordinates:
-        data["geo"] = {
-            "@type": "GeoCoordinates",
-            "latitude": float(place.latitude),
-            "longitude": float(place.longitude),
-        }
-    images = [build_url(image.image.url) for image in place.images.all()]
-    if images:
-        data["image"] = images
-    links = [link for link in [place.website, *place.social_link_list] if link]
-    if links:
-        data["sameAs"] = links
-    features = [feature.name for feature in place.features.all()]
-    if features:
-        data["amenityFeature"] = [
-            {"@type": "LocationFeatureSpecification", "name": name, "value": True}
-            for name in features
-        ]
-    return data

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .. import open_data
+from .. import open_data, steckbrief, structured_data
 
 register = template.Library()
 
@@ -39,6 +39,12 @@ def current_nav(context):
     return match.url_name if match else ""
 
 
+@register.simple_tag
+def steckbrief_sections(place):
+    """The fact sections of an entry's Steckbrief (places/steckbrief.py), by key."""
+    return steckbrief.sections(place)
+
+
 @register.simple_tag(takes_context=True)
 def absolute_url(context, path):
     return context["request"].build_absolute_uri(path)
@@ -47,7 +53,7 @@ def absolute_url(context, path):
 @register.simple_tag(takes_context=True)
 def place_json_ld(context, place):
     """A ``<script type="application/ld+json">`` block; data blocks are never executed."""
-    data = open_data.structured_data(place, context["request"].build_absolute_uri)
+    data = structured_data.schema_org_place(place, context["request"].build_absolute_uri)
     payload = json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
 

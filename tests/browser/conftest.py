@@ -5,28 +5,18 @@ browser is a failure, never a silent skip.
 """
 
 import os
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core import mail
 
+from scripts import chromium
 from tests.factories import make_category, make_place
 
 # Playwright's sync API runs an event loop in this thread; ORM calls in the test body are safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
@@ -38,25 +28,22 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def browser():
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        message = (
-            f"Chromium not found at {CHROMIUM}: install it with "
-            "'apt-get install -y chromium' (or set CHROMIUM_PATH) to run the browser tests."
-        )
+    if not chromium.available():
+        message = f"{chromium.MISSING_HINT} to run the browser tests."
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = chromium.launch(playwright)
         yield browser
         browser.close()
 
 
 @pytest.fixture
 def page(browser, request):
-    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+    context = chromium.new_context(browser)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

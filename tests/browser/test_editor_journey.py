@@ -22,7 +22,7 @@ def editor():
 
 @pytest.fixture
 def console_errors(page):
-    """Console errors, less the missing favicon (scripts/audit.py reports that one)."""
+    """Console errors, less the missing favicon (the audit, scripts/audit/, reports that one)."""
     errors = []
 
     def on_console(message):

@@ -4,7 +4,6 @@ from django.core import mail
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from inquiries.intake import derive_teaser, unique_slug
 from inquiries.models import Inquiry, PlaceSubmission
 from places.models import Place, PlaceImage
 from tests.factories import make_category, make_district, make_place
@@ -184,6 +183,17 @@ class SuggestPlaceTests(TestCase):
         assert Place.objects.count() == 1
         assert len(mail.outbox) == 1
 
+    def test_a_description_posted_with_crlf_keeps_its_paragraphs(self):
+        description = "Ein Hof.\r\n\r\nMit zweitem Absatz, der weit genug führt.\r\nUnd Zeile."
+        self.post(description=description, note="Gruß\r\nOlga")
+        place = Place.objects.get()
+        assert place.description == description.replace("\r\n", "\n")
+        assert place.description_paragraphs == [
+            "Ein Hof.",
+            "Mit zweitem Absatz, der weit genug führt.\nUnd Zeile.",
+        ]
+        assert place.submission.note == "Gruß\nOlga"
+
     def test_an_edited_suggestion_under_the_same_form_token_is_saved_too(self):
         data = self.data()
         edited = {**data, "name": "Neue Mühle Grünhausen"}
@@ -294,23 +304,6 @@ class RetentionTextTests(TestCase):
                     self.assertContains(response, text)
                     self.assertNotContains(response, "1 Monaten")
                     self.assertNotContains(response, "12 Monaten")
-
-
-class TeaserAndSlugTests(TestCase):
-    def test_teaser_is_the_first_sentence(self):
-        description = "Ein Hof im Grünen, der Gäste aufnimmt. Mit Tieren.\n\nZweiter Absatz."
-        assert derive_teaser(description, fallback="x") == "Ein Hof im Grünen, der Gäste aufnimmt."
-
-    def test_teaser_of_one_long_paragraph_is_cut_at_a_word(self):
-        teaser = derive_teaser("Wort " * 200, fallback="x")
-        assert len(teaser) <= 300
-        assert teaser.endswith("…")
-
-    def test_teaser_falls_back_to_the_name(self):
-        assert derive_teaser("   ", fallback="Alte Schule") == "Alte Schule"
-
-    def test_slug_of_symbols_only(self):
-        assert unique_slug("!!!") == "ort"
 
 
 @override_settings(KREATIVORTE_EDITOR_EMAILS=EDITORS)

@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import CommandError, call_command
@@ -317,15 +318,15 @@ class MailFailureTests(TestCase):
             self.submit_while_mail_is_down()
         inquiry = Inquiry.objects.get()
 
+        claim = notifications._claim
+
         def claimed_elsewhere_meanwhile(record):
             Inquiry.objects.filter(pk=record.pk).update(
                 notification_attempts=F("notification_attempts") + 1
             )
-            return True
+            return claim(record)
 
-        with mock.patch.object(
-            notifications, "_deliverable", side_effect=claimed_elsewhere_meanwhile
-        ):
+        with mock.patch.object(notifications, "_claim", side_effect=claimed_elsewhere_meanwhile):
             assert notifications.deliver(Inquiry, inquiry.pk) is None
         assert mail.outbox == []
         assert notifications.deliver(Inquiry, inquiry.pk) == NotificationStatus.SENT
@@ -382,3 +383,15 @@ class InquiryAdminTests(TestCase):
 
     def test_no_add_button(self):
         assert self.client.get(reverse("admin:inquiries_inquiry_add")).status_code == 403
+
+    def test_saving_an_untouched_note_changes_nothing(self):
+        Inquiry.objects.filter(pk=self.inquiry.pk).update(editor_note="Angerufen.\n\nRückruf Mo.")
+        url = reverse("admin:inquiries_inquiry_change", args=[self.inquiry.pk])
+        note = "Angerufen.\r\n\r\nRückruf Mo."  # as a browser posts the text area
+        response = self.client.post(url, {"status": "new", "editor_note": note})
+        assert response.status_code == 302
+        self.inquiry.refresh_from_db()
+        assert self.inquiry.editor_note == "Angerufen.\n\nRückruf Mo."
+        assert (
+            "Notiz" not in LogEntry.objects.get(object_id=str(self.inquiry.pk)).get_change_message()
+        )

@@ -150,7 +150,7 @@ class UpgradeFromPlacesTests(TransactionTestCase):
         assert submission.notification_status == NotificationStatus.PENDING
         assert RateLimitEvent.objects.get().key_hash == "ab" * 32
         # The outbox rule still finds the undelivered rows.
-        due = Inquiry.objects.needing_delivery(pending_since=RECEIVED)
+        due = Inquiry.objects.due_for_delivery(pending_since=RECEIVED)
         assert list(due.values_list("pk", flat=True)) == [pks["failed"]]
         # New rows continue the old sequences.
         newer = Inquiry.objects.create(

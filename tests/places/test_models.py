@@ -10,7 +10,6 @@ from places.models import Category, Need, Place, published_count
 from tests.factories import (
     make_category,
     make_district,
-    make_feature,
     make_image,
     make_need,
     make_place,
@@ -67,12 +66,6 @@ class PlaceValidationTests(TestCase):
 
     def test_social_links_must_be_urls(self):
         self.assert_invalid("social_links", "keine gültige", social_links="instagram kalbe")
-
-    def test_publishing_sets_the_publication_date(self):
-        place = self.build(status=Place.Status.DRAFT, published_at=None)
-        place.status = Place.Status.PUBLISHED
-        place.full_clean()
-        assert place.published_at is not None
 
 
 class PlaceConstraintTests(TestCase):
@@ -197,46 +190,11 @@ class PlaceQuerySetVocabularyTests(TestCase):
         assert living.entry_count == 3
 
 
-class SectionPropertyTests(TestCase):
-    """What the Steckbrief asks to decide which sections to show."""
-
-    OBJECT_FIELDS = {
-        "former_use": "Dorfschule",
-        "building_year": 1890,
-        "active_since": 2020,
-        "plot_area": 1000,
-        "usable_area": 300,
-        "workspaces": 4,
-        "beds": 2,
-    }
-
-    def bare(self, **fields):
-        return make_place(description="", **fields)
-
-    def test_has_object_facts_with_any_object_field(self):
-        assert not self.bare().has_object_facts
-        for name, value in self.OBJECT_FIELDS.items():
-            with self.subTest(field=name):
-                assert self.bare(**{name: value}).has_object_facts
-
-    def test_people_offer_and_links(self):
-        place = self.bare()
-        assert not (place.has_people_facts or place.has_offer or place.has_links)
-        assert self.bare(contact_person="Jana").has_people_facts
-        assert self.bare(operator="Verein").has_people_facts
-        assert self.bare(opening_info="Samstags").has_offer
-        assert self.bare(features=[make_feature()]).has_offer
-        assert self.bare(website="https://example.org/").has_links
-        assert self.bare(social_links="https://social.example.org/x").has_links
-
-    def test_step_free_is_shown_only_when_known(self):
-        unknown = self.bare()
-        assert not unknown.step_free_known and not unknown.has_accessibility_facts
-        for value in [Place.StepFree.YES, Place.StepFree.PARTLY, Place.StepFree.NO]:
-            with self.subTest(step_free=value):
-                place = self.bare(step_free=value)
-                assert place.step_free_known and place.has_accessibility_facts
-        assert self.bare(accessibility_notes="Rampe am Hof").has_accessibility_facts
+class LinksPropertyTests(TestCase):
+    def test_links(self):
+        assert not make_place(website="", social_links="").has_links
+        assert make_place(website="https://example.org/").has_links
+        assert make_place(social_links="https://social.example.org/x").has_links
 
 
 class CreditLineTests(TestCase):

@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 from io import StringIO
 
@@ -47,6 +49,16 @@ class SeedTests(TestCase):
         assert not Place.objects.exclude(phone="").exists()
         assert not Place.objects.exclude(contact_person="").exists()
         assert not Place.objects.exclude(email="").exists()
+
+    def test_seed_entries_claim_no_check_nobody_made(self):
+        assert not Place.objects.filter(last_checked__isnull=False).exists()
+        place = Place.objects.get(slug="kuenstlerstadt-kalbe")
+        response = self.client.get(place.get_absolute_url())
+        self.assertNotContains(response, "zuletzt geprüft")
+        export = self.client.get(reverse("places:place-csv")).content.decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(export)))
+        assert len(rows) == Place.objects.count()
+        assert {row["zuletzt_geprueft"] for row in rows} == {""}
 
     def test_all_kinds_and_facts_arrive(self):
         kalbe = Place.objects.get(slug="kuenstlerstadt-kalbe")

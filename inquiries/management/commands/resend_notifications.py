@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *, dry_run, verbosity, **options):
         total_sent = total_failed = 0
         for kind, model in notifications.RECORD_MODELS.items():
-            pks = list(notifications.needing_delivery(model).values_list("pk", flat=True))
+            pks = list(notifications.overdue(model).values_list("pk", flat=True))
             if dry_run:
                 self.stdout.write(f"{kind}: {len(pks)} due ({', '.join(map(str, pks)) or '-'})")
                 continue

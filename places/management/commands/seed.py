@@ -6,8 +6,8 @@ from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
 
+from places import publishing
 from places.models import Category, District, Feature, Need, Place
 from places.text import slugify_de
 
@@ -52,11 +52,12 @@ class Command(BaseCommand):
         if Place.objects.filter(slug=row["slug"]).exists():
             return
         relations = {name: row.pop(name) for name in RELATIONS}
+        status = row.pop("status", Place.Status.DRAFT)
         row["district"] = District.objects.get(code=row["district"])
+        # "Zuletzt geprüft" stays empty: loading seed data checks nothing.
         place = Place(**row)
-        if place.status == Place.Status.PUBLISHED:
-            place.published_at = timezone.now()
-            place.last_checked = timezone.localdate()
+        if status != Place.Status.PUBLISHED:
+            place.status = status
         place.full_clean(exclude=list(RELATIONS))
         place.save()
         for name, model in RELATIONS.items():
@@ -64,6 +65,8 @@ class Command(BaseCommand):
             if len(related) != len(set(relations[name])):
                 raise CommandError(f"{place.slug}: unknown {name} in {relations[name]}")
             getattr(place, name).set(related)
+        if status == Place.Status.PUBLISHED:
+            publishing.publish(place)
         self.created += 1
 
     def create_flatpages(self, pages):
