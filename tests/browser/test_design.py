@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from places.models import Place
+from tests.factories import make_image
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -113,3 +114,15 @@ def test_phone_header_is_one_row_down_to_320_px(live_server, browser, seeded):
         assert button["y"] < brand["y"] + brand["height"], width  # side by side
         context.close()
     assert heights[320] == heights[390] < 80
+
+
+def test_on_a_phone_photos_follow_the_contact_block(live_server, browser, seeded):
+    place = seeded.get(slug="coconat")
+    make_image(place)
+    context, page = phone_page(browser)
+    page.goto(live_server.url + place.get_absolute_url())
+    people = page.locator(".panel--people").bounding_box()
+    gallery = page.locator(".steckbrief__gallery").bounding_box()
+    join = page.locator(".panel--join").bounding_box()
+    context.close()
+    assert people["y"] < gallery["y"] < join["y"]
