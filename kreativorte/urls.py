@@ -11,6 +11,8 @@ from django.views.static import serve
 
 from inquiries.urls import moved_admin_urlpatterns
 
+handler500 = "kreativorte.views.server_error"
+
 admin.site.site_header = _("Kreativorte im Grünen – Redaktion")
 admin.site.site_title = _("Kreativorte im Grünen")
 admin.site.index_title = _("Einträge und Inhalte pflegen")

@@ -17,7 +17,20 @@ from django.db.models import Count, Exists, OuterRef
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, District, Feature, Kind, Need, Place, Stage, State
+from .models import (
+    BuildingType,
+    Category,
+    District,
+    Feature,
+    FundingProgramme,
+    Kind,
+    Need,
+    OrganisationForm,
+    Ownership,
+    Place,
+    Stage,
+    State,
+)
 from .search import search_places
 
 SEEKING_ANY = "alle"
@@ -68,6 +81,51 @@ class DistinctMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
 
 
 @dataclass(frozen=True)
+class Plan:
+    """What a founder wants to build ("Vorhaben"), as the categories and features that show
+    it: an entry matches when it has any of them."""
+
+    label: str
+    categories: tuple = ()
+    features: tuple = ()
+
+
+PLANS = {
+    "coworking": Plan(
+        _("Coworking und Werkstätten"), features=("coworking", "atelier", "werkstatt-makerspace")
+    ),
+    "wohnen": Plan(_("Gemeinsam wohnen"), categories=("wohnen-bauen",), features=("wohnen",)),
+    "gaestehaus": Plan(_("Gästehaus und Übernachtung"), features=("uebernachtung", "camping")),
+    "kultur": Plan(
+        _("Kultur und Begegnung"), features=("kultur", "veranstaltungen", "seminarraeume")
+    ),
+}
+# Upper bound of the number filters: anything larger is a typo, and it keeps every value
+# inside the integer range of both databases.
+MAX_NUMBER = 1_000_000
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A count or an area in whole units, bounded by its own field (one message, not two)."""
+
+    field_class = forms.IntegerField
+
+    def get_max_validator(self):
+        return None
+
+
+def _number_filter(label, field_name, lookup_expr):
+    return WholeNumberFilter(
+        label=label,
+        field_name=field_name,
+        lookup_expr=lookup_expr,
+        min_value=0,
+        max_value=MAX_NUMBER,
+        widget=forms.NumberInput(attrs={"min": 0, "max": MAX_NUMBER, "inputmode": "numeric"}),
+    )
+
+
+@dataclass(frozen=True)
 class ActiveFilter:
     """One applied filter, for a removable chip: label, value and the query string without it
     ("" when nothing would remain)."""
@@ -75,6 +133,25 @@ class ActiveFilter:
     label: str
     value: str
     remove_query: str
+
+
+# The founders' filters ("Wie es gemacht wurde"): a group of their own in the filter form.
+BLUEPRINT_FILTERS = (
+    *("vornutzung", "vorhaben", "rechtsform", "eigentum", "foerderung"),
+    *("flaeche_min", "flaeche_max", "arbeitsplaetze_min", "betten_min"),
+)
+
+
+class PlaceFilterForm(forms.Form):
+    def main_fields(self):
+        return [self[name] for name in self.fields if name not in BLUEPRINT_FILTERS]
+
+    def blueprint_fields(self):
+        return [self[name] for name in self.fields if name in BLUEPRINT_FILTERS]
+
+    def blueprint_active(self):
+        """Whether a founders' filter is set: their group then starts open."""
+        return any(self.data.get(name) for name in BLUEPRINT_FILTERS)
 
 
 class PlaceFilter(django_filters.FilterSet):
@@ -116,6 +193,40 @@ class PlaceFilter(django_filters.FilterSet):
     sucht = _choice_filter(
         label=_("Gesucht werden"), method="filter_seeking", empty_label=_("egal")
     )
+    # "Wie es gemacht wurde": how an entry came about, for founders planning the same.
+    vornutzung = _choice_filter(
+        label=_("Früher war hier"),
+        field_name="building_type",
+        choices=BuildingType.choices,
+        empty_label=_("jedes Gebäude"),
+    )
+    vorhaben = _choice_filter(
+        label=_("Vorhaben"),
+        method="filter_plan",
+        choices=[(slug, plan.label) for slug, plan in PLANS.items()],
+        empty_label=_("jedes Vorhaben"),
+    )
+    rechtsform = _choice_filter(
+        label=_("Rechtsform"),
+        field_name="organisation_form",
+        choices=OrganisationForm.choices,
+        empty_label=_("jede Rechtsform"),
+    )
+    eigentum = _choice_filter(
+        label=_("Gebäude / Grundstück"),
+        field_name="ownership",
+        choices=Ownership.choices,
+        empty_label=_("egal"),
+    )
+    foerderung = _choice_filter(
+        label=_("Förderung / Finanzierung"),
+        method="filter_funding",
+        empty_label=_("egal"),
+    )
+    flaeche_min = _number_filter(_("Nutzfläche ab (m²)"), "usable_area", "gte")
+    flaeche_max = _number_filter(_("Nutzfläche bis (m²)"), "usable_area", "lte")
+    arbeitsplaetze_min = _number_filter(_("Arbeitsplätze ab"), "workspaces", "gte")
+    betten_min = _number_filter(_("Betten ab"), "beds", "gte")
     sortierung = _choice_filter(
         label=_("Sortierung"),
         method="filter_noop",
@@ -126,9 +237,19 @@ class PlaceFilter(django_filters.FilterSet):
     class Meta:
         model = Place
         fields = []
+        form = PlaceFilterForm
 
     # Filters whose chips show; sorting is a view option, not a filter.
-    CHIP_FILTERS = ("q", "kategorie", "art", "kreis", "merkmal", "stand", "sucht")
+    CHIP_FILTERS = (
+        "q",
+        "kategorie",
+        "art",
+        "kreis",
+        "merkmal",
+        "stand",
+        "sucht",
+        *BLUEPRINT_FILTERS,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,6 +267,7 @@ class PlaceFilter(django_filters.FilterSet):
                 (SEEKING_ANY, _("Mitwirkende jeder Art")),
                 *Need.objects.values_list("slug", "name"),
             ],
+            "foerderung": list(FundingProgramme.objects.values_list("slug", "name")),
         }
         for name, choices in vocabularies.items():
             self.filters[name].extra["choices"] = choices
@@ -169,6 +291,20 @@ class PlaceFilter(django_filters.FilterSet):
             .values("place_id")
         )
         return queryset.filter(pk__in=with_all)
+
+    def filter_plan(self, queryset, name, value):
+        plan = PLANS[value]
+        categories = Place.categories.through.objects.filter(
+            place=OuterRef("pk"), category__slug__in=plan.categories
+        )
+        features = Place.features.through.objects.filter(
+            place=OuterRef("pk"), feature__slug__in=plan.features
+        )
+        return queryset.filter(Exists(categories) | Exists(features))
+
+    def filter_funding(self, queryset, name, value):
+        through = Place.funding_programmes.through.objects.filter(place=OuterRef("pk"))
+        return queryset.filter(Exists(through.filter(fundingprogramme__slug=value)))
 
     def filter_seeking(self, queryset, name, value):
         return queryset.seeking(None if value == SEEKING_ANY else value)
@@ -196,8 +332,8 @@ class PlaceFilter(django_filters.FilterSet):
         for name, value in self.form.cleaned_data.items():
             if isinstance(value, list | tuple):
                 query.setlist(name, [item for item in value if item])
-            elif value:
-                query[name] = value
+            elif value is not None and value != "":
+                query[name] = value  # a number filter's 0 is a value, not "empty"
         return query
 
     def active_filters(self):

@@ -9,7 +9,7 @@ import csv
 
 from django.conf import settings
 
-from . import steckbrief
+from . import blueprint, steckbrief
 from .models import Place
 
 PUBLISHER = "Kreativorte im Grünen"
@@ -42,6 +42,10 @@ GEOJSON_FIELDS = [
     "locality_part",
     "latitude",
     "longitude",
+    # "Wie es gemacht wurde", for founders' own maps and analyses.
+    "building_type",
+    "organisation_form",
+    "ownership",
 ]
 
 
@@ -65,6 +69,13 @@ def geojson_feature(place, url, kind_labels):
             "locality": place.locality,
             "locality_part": place.locality_part,
             "seeking": place.seeking,
+            "gebaeudetyp": place.get_building_type_display() if place.building_type else "",
+            "rechtsform": (
+                place.get_organisation_form_display() if place.organisation_form else ""
+            ),
+            "eigentum": place.get_ownership_display() if place.ownership else "",
+            "foerderung": _names(place.funding_programmes),
+            "zeitleiste": blueprint.timeline_text(place),
         },
     }
 
@@ -128,6 +139,7 @@ CSV = [
         (fact.column, lambda place, url, fact=fact: fact.export(place))
         for fact in steckbrief.exported_facts()
     ],
+    ("zeitleiste", lambda place, url: blueprint.timeline_text(place)),
     ("website", _field("website")),
     ("zuletzt_geprueft", lambda place, url: place.last_checked and place.last_checked.isoformat()),
     ("lizenz", lambda place, url: settings.KREATIVORTE_DATA_LICENSE),

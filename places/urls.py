@@ -10,4 +10,6 @@ urlpatterns = [
     path("orte.geojson", views.place_geojson, name="place-geojson"),
     path("orte.csv", views.place_csv, name="place-csv"),
     path("orte/<slug:slug>/", views.PlaceDetailView.as_view(), name="place-detail"),
+    path("ideen/", views.IdeasView.as_view(), name="ideas"),
+    path("vergleichen/", views.CompareView.as_view(), name="compare"),
 ]

@@ -1,4 +1,4 @@
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, Value, When
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -6,9 +6,10 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from . import geo, open_data
-from .filters import PlaceFilter
-from .models import Category, District, Need, Place, published_count
+from . import blueprint, geo, open_data
+from .filters import PLANS, PlaceFilter
+from .forms import MAX_COMPARED, CompareForm
+from .models import Category, District, FundingProgramme, Need, Place, published_count
 
 OPEN_DATA_CACHE = cache_control(public=True, max_age=300)
 
@@ -115,7 +116,11 @@ def place_geojson(request):
         .filter(latitude__isnull=False, longitude__isnull=False)
         .only(*open_data.GEOJSON_FIELDS)
         .with_seeking()
-        .prefetch_related(Prefetch("categories", queryset=Category.objects.only("name", "slug")))
+        .prefetch_related(
+            Prefetch("categories", queryset=Category.objects.only("name", "slug")),
+            Prefetch("funding_programmes", queryset=FundingProgramme.objects.only("name")),
+            "milestones",
+        )
     )
     filterset, places = _filtered_places(request, queryset)
     if places is None:
@@ -135,7 +140,7 @@ def place_csv(request):
     queryset = (
         Place.objects.published()
         .select_related("district")
-        .prefetch_related("categories", "features", "needs")
+        .prefetch_related("categories", "features", "needs", "funding_programmes", "milestones")
     )
     filterset, places = _filtered_places(request, queryset)
     if places is None:
@@ -146,3 +151,55 @@ def place_csv(request):
     response.write("\ufeff")
     open_data.write_csv(response, places, request.build_absolute_uri)
     return response
+
+
+class IdeasView(TemplateView):
+    """ "Ideen finden": start from a building type or a plan, see who did it and how."""
+
+    template_name = "places/ideas.html"
+    shown = 24
+
+    def get_context_data(self, **kwargs):
+        published = Place.objects.published()
+        filterset = PlaceFilter(self.request.GET or None, queryset=published, request=self.request)
+        context = super().get_context_data(**kwargs, filter=filterset)
+        query = filterset.cleaned_query()
+        if not (query.get("vornutzung") or query.get("vorhaben")):
+            context["building_types"] = blueprint.building_type_counts(published)
+            context["plans"] = blueprint.plan_counts(published, PLANS)
+            return context
+        places = filterset.qs
+        # Grouped by organisation form, entries that do not say theirs last.
+        unknown_last = Case(When(organisation_form="", then=Value(1)), default=Value(0))
+        context.update(
+            chosen=True,
+            active_filters=filterset.active_filters(),
+            list_query=f"?{query.urlencode()}",
+            organisation_forms=blueprint.organisation_form_counts(places),
+            funding=blueprint.funding_counts(places),
+            entries=places.with_cards()
+            .prefetch_related("funding_programmes")
+            .annotate(unknown_form=unknown_last)
+            .order_by("unknown_form", "organisation_form", "name")[: self.shown],
+            max_compared=MAX_COMPARED,
+        )
+        context["total"] = sum(count for _, _, count in context["organisation_forms"])
+        return context
+
+
+class CompareView(TemplateView):
+    """Up to three entries side by side: their Steckbrief and how they were done."""
+
+    template_name = "places/compare.html"
+
+    def get_context_data(self, **kwargs):
+        form = CompareForm(self.request.GET)
+        places, missing = form.places()
+        return super().get_context_data(
+            **kwargs,
+            form=form,
+            places=places,
+            missing=missing,
+            rows=blueprint.compare_rows(places),
+            max_compared=MAX_COMPARED,
+        )

@@ -126,6 +126,7 @@ def main():
         "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "x" * 30,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_COOKIES": "0",
+        "DJANGO_HTTPS": "0",
         "DJANGO_LOG_LEVEL": "WARNING",
         "DJANGO_MEDIA_ROOT": str(tmp / "media"),
         "DATABASE_URL": args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}",

@@ -1,5 +1,12 @@
+import os
+
 import pytest
 from django.test import override_settings
+
+# The production smoke test starts nginx, gunicorn and a worker from a fresh virtual environment;
+# `make smoke` runs it on its own (CI after the suites).
+if not os.environ.get("KREATIVORTE_SMOKE"):
+    collect_ignore = ["production"]
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -4,14 +4,16 @@ The numbers, for the README:
 - home: 12 (category counts, totals, featured entries + their categories, needs and images,
   entries seeking people + their categories, needs and images, needs with counts, districts
   with counts)
-- list: 9 (4 vocabularies for the filter form, count, page of entries + categories, needs,
+- list: 10 (5 vocabularies for the filter form, count, page of entries + categories, needs,
   images)
-- list with a search on PostgreSQL: 10 (one more to match the words against feature names)
-- detail: 9 (entry + its categories, needs, images, features; related entries + their
-  categories, needs, images); 6 when no related entry exists, as Django skips prefetching
-  for an empty result
-- GeoJSON: 6 (4 vocabularies, entries with a "seeks people" flag, categories)
-- CSV: 8 (4 vocabularies, entries with district, categories, features, needs)
+- list with a search on PostgreSQL: 11 (one more to match the words against feature names)
+- detail: 11 (entry + its categories, needs, images, features, funding programmes,
+  milestones; related entries + their categories, needs, images); 8 when no related entry
+  exists, as Django skips prefetching for an empty result
+- GeoJSON: 9 (5 vocabularies, entries with a "seeks people" flag, categories, funding
+  programmes, milestones)
+- CSV: 11 (5 vocabularies, entries with district, categories, features, needs, funding
+  programmes, milestones)
 """
 
 from django.db import connection
@@ -28,11 +30,11 @@ from tests.factories import (
 )
 
 HOME = 12
-LIST = 9
-DETAIL = 9
-DETAIL_WITHOUT_RELATED = 6
-GEOJSON = 6
-CSV = 8
+LIST = 10
+DETAIL = 11
+DETAIL_WITHOUT_RELATED = 8
+GEOJSON = 9
+CSV = 11
 
 
 class QueryCountMixin:
