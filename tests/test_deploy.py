@@ -311,6 +311,7 @@ def test_unreachable_database_answers_503(database_url):
     assert result.stdout.splitlines()[-1] == "503 60 True"
 
 
+@pytest.mark.django_db  # the handler checks earlier tests' connections at request start
 def test_the_wsgi_entry_point_gunicorn_loads_answers():
     from kreativorte.wsgi import application
 
