@@ -16,12 +16,19 @@ PYTHON ?= $(shell for c in python3.13 python3.12 \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$c; break; }; done)
 
-.PHONY: help install run test lint format superuser seed migrate audit bench clean
+.PHONY: help install lock messages run serve smoke test coverage lint format superuser seed migrate audit bench backup restore clean
 
 help:
 	@echo "make run        set up .venv, migrate, load seed data, serve on http://$(HOST):$(PORT)"
+	@echo "make serve      the production chain locally: nginx -> gunicorn, task worker, DEBUG off"
+	@echo "make smoke      smoke-test that chain on PostgreSQL and Redis (CI runs it)"
 	@echo "make test       run the whole test suite (DATABASE_URL selects the database)"
-	@echo "make lint       ruff check + format check, makemigrations --check"
+	@echo "make coverage   the suite with branch coverage (CI: on PostgreSQL)"
+	@echo "make lint       pre-commit hooks on every file, hadolint, makemigrations --check"
+	@echo "make lock       regenerate requirements/*.txt (hashes) from pyproject.toml"
+	@echo "make messages   update locale/de and compile it"
+	@echo "make backup     database and media into var/backups/ (BACKUP_DIR, KEEP=N)"
+	@echo "make restore    BACKUP=<folder>: into an empty database and media folder"
 	@echo "make superuser  create an admin account"
 	@echo "make seed       load the seed data (idempotent)"
 	@echo "make audit      browser quality gates: axe, HTML checker, reflow, budgets, Lighthouse"
@@ -31,12 +38,35 @@ $(BIN)/activate:
 	@if [ -z "$(PYTHON)" ]; then echo "Error: Python 3.12 or newer is needed (tried python3.13, python3.12, pyenv versions, python3)." >&2; exit 1; fi
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+# Dependencies come from the lock file only (exact versions, checked hashes); the project itself
+# is installed on top without resolving anything.
+$(VENV)/.installed: requirements/dev.txt pyproject.toml | $(BIN)/activate
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
+	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
 install: $(VENV)/.installed
+
+# The lock: runtime (requirements/base.txt) and development (requirements/dev.txt, the same
+# runtime pins plus the dev extra), for every platform and Python >= 3.12. Existing pins are kept
+# unless pyproject.toml needs others; LOCK_ARGS=--upgrade moves everything to the newest release.
+# After a merge conflict in requirements/, take either side and run `make lock` again.
+UV_VERSION := 0.13.8
+LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.12 \
+	--generate-hashes --custom-compile-command "make lock" --quiet $(LOCK_ARGS)
+
+lock: | $(BIN)/activate
+	$(PY) -m pip install --quiet uv==$(UV_VERSION)
+	$(LOCK) --output-file requirements/base.txt
+	$(LOCK) --extra dev --constraint requirements/base.txt --output-file requirements/dev.txt
+
+# The German catalogue: German is the source language, so it holds the msgids for translators;
+# the compiled .mo is committed (make run needs no gettext), CI checks it matches the .po.
+messages: install
+	$(MANAGE) makemessages --locale de --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' \
+		--ignore 'staticfiles/*' --ignore 'scripts/*' --ignore 'tests/*' --ignore 'var/*'
+	$(MANAGE) compilemessages --ignore '.venv/*'
 
 migrate: install
 	$(MANAGE) migrate --noinput
@@ -45,20 +75,44 @@ seed: migrate
 	$(MANAGE) seed
 
 # Local development: DEBUG on (and so a development secret key) unless the caller says otherwise.
-run seed migrate superuser lint: export DJANGO_DEBUG ?= 1
+run seed migrate superuser lint messages backup restore: export DJANGO_DEBUG ?= 1
 
 run: seed
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# nginx on SERVE_PORT, gunicorn on the next port, the task worker; Ctrl-C stops all three.
+SERVE_PORT ?= 8080
+serve: install
+	$(PY) -m scripts.chain --port $(SERVE_PORT)
+
+# Database and media into a new folder under BACKUP_DIR; `make restore BACKUP=var/backups/…`
+# into an empty database and media folder (DATABASE_URL, DJANGO_MEDIA_ROOT). See README.
+BACKUP_DIR ?= var/backups
+backup: install
+	$(MANAGE) backup $(BACKUP_DIR) $(if $(KEEP),--keep $(KEEP))
+
+restore: install
+	@if [ -z "$(BACKUP)" ]; then echo "Usage: make restore BACKUP=var/backups/kreativorte-…" >&2; exit 2; fi
+	$(MANAGE) restore $(BACKUP)
+
 superuser: migrate
 	$(MANAGE) createsuperuser
+
+# The production chain from a fresh runtime-only venv on PostgreSQL and Redis (tests/production).
+SMOKE_PORT ?= 8130
+smoke: install
+	KREATIVORTE_SMOKE=1 SMOKE_PORT=$(SMOKE_PORT) $(BIN)/pytest tests/production -p no:cacheprovider $(PYTEST_ARGS)
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Branch coverage over every app; fails below [tool.coverage.report] fail_under.
+coverage: install
+	$(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
+
+# pre-commit runs the tools installed from the lock (local hooks), so .venv/bin goes first on PATH.
 lint: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 	$(MANAGE) makemigrations --check --dry-run
 
 format: install

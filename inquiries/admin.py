@@ -9,7 +9,7 @@ from places import admin as places_admin
 from places.forms import MultilineField
 from places.models import Place
 
-from . import notifications
+from . import notifications, tasks
 from .models import Inquiry, InquiryStatus, PlaceSubmission
 
 
@@ -19,8 +19,26 @@ class ResendNotificationsMixin:
     @admin.action(description=_("Benachrichtigung erneut senden"), permissions=["change"])
     def resend_notifications(self, request, queryset):
         pks = list(queryset.due_for_delivery().values_list("pk", flat=True))
-        sent, failed = notifications.resend(self.model, pks)
-        skipped = queryset.count() - sent - failed
+        if tasks.runs_in_worker():
+            queued = tasks.queue_deliveries(self.model, pks)
+            sent = failed = 0
+        else:
+            queued = 0
+            sent, failed = notifications.resend(self.model, pks)
+        skipped = queryset.count() - sent - failed - queued
+        if queued:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d Benachrichtigung wird gleich versendet; das Ergebnis steht dann "
+                    "beim Eintrag.",
+                    "%(count)d Benachrichtigungen werden gleich versendet; das Ergebnis steht "
+                    "dann bei den Einträgen.",
+                    queued,
+                )
+                % {"count": queued},
+                messages.SUCCESS,
+            )
         if sent:
             self.message_user(
                 request,

@@ -289,6 +289,10 @@ class ContactForm(ProtectedForm):
         )
         # Stored with the inquiry: forwarding needs the consent this label asked for.
         self.offers_forwarding = place is not None and place.accepts_forwarded_inquiries
+        if place is None or not place.open_to_founders:
+            self.fields["concern"].choices = [
+                choice for choice in Concern.choices if choice[0] != Concern.EXCHANGE
+            ]
         if self.offers_forwarding:
             self.fields["consent"].label = _(
                 "Ich bin einverstanden, dass meine Angaben gespeichert und an die Betreiber "

@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from places.images import make_renditions
 from places.models import Place, PlaceImage
+from places.tasks import write_renditions_on_commit
 from places.text import derive_teaser
 
 from .models import Concern, Inquiry, InquiryStatus, NotificationStatus, PlaceSubmission
@@ -86,7 +86,7 @@ def submit_suggestion(*, token, place, data, photos=(), spam=False):
             _save_with_unique_slug(place)
             place.categories.set(data["categories"])
             for order, (photo, alt_text) in enumerate(photos):
-                make_renditions(
+                write_renditions_on_commit(
                     PlaceImage.objects.create(
                         place=place,
                         image=photo,

@@ -24,6 +24,8 @@ class Concern(models.TextChoices):
     FOUND = "found", _("Ich möchte einen Kreativort gründen")
     SEEK = "seek", _("Ich suche einen Ort zum Arbeiten oder Wohnen")
     JOIN = "join", _("Ich möchte bei einem Projekt mitmachen")
+    # Offered only on entries whose operators welcome founders' questions.
+    EXCHANGE = "exchange", _("Erfahrungsaustausch: Ich plane etwas Ähnliches")
     PRESS = "press", _("Presse")
     OTHER = "other", _("Sonstiges")
 

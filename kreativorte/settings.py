@@ -52,6 +52,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server fails fast (503 page, /readyz) instead of holding a worker.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5")
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -97,6 +102,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.flatpages",
+    "django.contrib.sitemaps",
     "django_filters",
     "places",
     "inquiries",
@@ -106,19 +112,16 @@ LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-}
-
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
-KREATIVORTE_SERVE_MEDIA = env_bool("KREATIVORTE_SERVE_MEDIA", True)
+# Uploads are served by nginx (or object storage) in production; Django only while developing.
+KREATIVORTE_SERVE_MEDIA = env_bool("KREATIVORTE_SERVE_MEDIA", DEBUG)
 
 MIDDLEWARE = [
+    "kreativorte.request_id.RequestIdMiddleware",
+    "kreativorte.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "kreativorte.security.SecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -136,10 +139,6 @@ ROOT_URLCONF = "kreativorte.urls"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
-if not DEBUG:
-    CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
-    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 SITE_ID = 1
 
@@ -238,6 +237,171 @@ KREATIVORTE_MAP_ATTRIBUTION_URL = os.environ.get(
     "KREATIVORTE_MAP_ATTRIBUTION_URL", "https://www.openstreetmap.org/copyright"
 )
 
+# Production: HTTPS, headers, passwords, cache, health and logs (issue 10).
+# TLS ends at nginx, which tells the app in X-Forwarded-Proto. A plain-HTTP run on 127.0.0.1
+# (`make serve`, the CI smoke test, the audit, the benchmark) sets DJANGO_HTTPS=0: no redirect,
+# no HSTS, cookies without the Secure flag.
+KREATIVORTE_HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+if KREATIVORTE_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", KREATIVORTE_HTTPS)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", KREATIVORTE_HTTPS)
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("DJANGO_SECURE_HSTS_SECONDS") or (31_536_000 if KREATIVORTE_HTTPS else 0)
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
+# Features the site never uses are switched off for it and for anything it might embed.
+KREATIVORTE_PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    ]
+}
+# "Mein Standort" (near me) asks the browser for the position after a click, on our own pages
+# only; nothing embedded may.
+KREATIVORTE_PERMISSIONS_POLICY["geolocation"] = ["self"]
+KREATIVORTE_CROSS_ORIGIN_RESOURCE_POLICY = os.environ.get(
+    "KREATIVORTE_CROSS_ORIGIN_RESOURCE_POLICY", "same-origin"
+)
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+
+def cache_from_url(url):
+    """Local memory when empty (one process), Redis for ``redis://`` or ``rediss://`` URLs."""
+    scheme = urlsplit(url).scheme
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme in {"redis", "rediss"}:
+        return {
+            # Django's RedisCache; an unreachable Redis counts as a miss (kreativorte/cache.py).
+            "BACKEND": "kreativorte.cache.TolerantRedisCache",
+            "LOCATION": url,
+            # A cache that does not answer within a second is treated as down, not waited for.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    raise ImproperlyConfigured(f"KREATIVORTE_CACHE_URL: unknown scheme {scheme!r}")
+
+
+CACHES = {"default": cache_from_url(os.environ.get("KREATIVORTE_CACHE_URL", ""))}
+
+# /readyz: name -> function that raises when its service is unreachable (kreativorte/health.py).
+KREATIVORTE_READINESS_CHECKS = {
+    "database": "kreativorte.health.check_database",
+    "cache": "kreativorte.health.check_cache",
+}
+
+# Logs: one line per event on stdout with the request id; JSON in production, text in DEBUG.
+# Nothing personal is logged: the access line has method, path (no query string), status, time.
+_log_level = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "kreativorte.request_id.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        # A visitor's position ("Mein Standort") travels in the URL only: no log line keeps it.
+        "redact_position": {"()": "places.privacy.RedactPosition"},
+    },
+    "formatters": {
+        "json": {"()": "kreativorte.logs.JsonFormatter"},
+        "text": {
+            "()": "kreativorte.logs.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id", "redact_position"],
+            "formatter": os.environ.get("KREATIVORTE_LOG_FORMAT", "text" if DEBUG else "json"),
+        },
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
+    "root": {"handlers": ["console"], "level": _log_level},
+    "loggers": {
+        "django": {"handlers": ["console", "mail_admins"], "level": _log_level, "propagate": False},
+        "django.server": {"handlers": ["console"], "level": _log_level, "propagate": False},
+    },
+}
+
+# Production chain (issue 10 §1, §7): task queue and media storage.
+# Tasks: mails and other slow work run in a worker (`manage.py db_worker`), queued in the
+# database by django-tasks-db. DEBUG and the test suite run each task at once, inside the
+# request, so that `make run` needs no worker.
+KREATIVORTE_TASK_BACKEND = os.environ.get(
+    "KREATIVORTE_TASK_BACKEND", "immediate" if DEBUG else "database"
+)
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+if KREATIVORTE_TASK_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"KREATIVORTE_TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}, "
+        f"not {KREATIVORTE_TASK_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[KREATIVORTE_TASK_BACKEND]}}
+INSTALLED_APPS += ["django_tasks_db", "backups"]
+
+
+# Media on S3-compatible object storage (django-storages) when a bucket is named; several app
+# servers then share one media store. Without a custom domain, media URLs are signed.
+def s3_media_storage(environ):
+    """STORAGES["default"] for the bucket named in ``environ``, or None without one."""
+    if not environ.get("KREATIVORTE_S3_BUCKET"):
+        return None
+    custom_domain = environ.get("KREATIVORTE_S3_CUSTOM_DOMAIN", "")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": environ["KREATIVORTE_S3_BUCKET"],
+            "endpoint_url": environ.get("KREATIVORTE_S3_ENDPOINT_URL") or None,
+            # Other providers' endpoints serve https://endpoint/bucket/key.
+            "addressing_style": "path" if environ.get("KREATIVORTE_S3_ENDPOINT_URL") else None,
+            "region_name": environ.get("KREATIVORTE_S3_REGION") or None,
+            "access_key": environ.get("KREATIVORTE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("KREATIVORTE_S3_SECRET_ACCESS_KEY") or None,
+            "custom_domain": custom_domain or None,
+            "querystring_auth": not custom_domain,
+            "default_acl": None,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=2592000"},
+        },
+    }
+
+
+def s3_media_origin(environ):
+    """Where the photos come from then, for the Content-Security-Policy."""
+    if environ.get("KREATIVORTE_S3_CUSTOM_DOMAIN"):
+        return f"https://{environ['KREATIVORTE_S3_CUSTOM_DOMAIN']}"
+    return csp_origin(environ.get("KREATIVORTE_S3_ENDPOINT_URL", "")) or (
+        f"https://{environ['KREATIVORTE_S3_BUCKET']}.s3.amazonaws.com"
+    )
+
+
+if _s3_storage := s3_media_storage(os.environ):
+    STORAGES["default"] = _s3_storage
+    SECURE_CSP["img-src"].append(s3_media_origin(os.environ))
+
 # Performance (issue 11): search document, page cache.
 # django.contrib.postgres for the stored search vector's field type; harmless on SQLite.
 INSTALLED_APPS += ["django.contrib.postgres"]
@@ -248,22 +412,6 @@ KREATIVORTE_PAGE_CACHE_SECONDS = int(os.environ.get("KREATIVORTE_PAGE_CACHE_SECO
 KREATIVORTE_FRAGMENT_CACHE_SECONDS = int(
     os.environ.get("KREATIVORTE_FRAGMENT_CACHE_SECONDS", "600")
 )
-# Until the production cache setting lands on main: KREATIVORTE_CACHE_URL=redis://… selects
-# Redis, otherwise each process keeps its own local-memory cache (correct, as the generation
-# is read from the database).
-if "CACHES" not in globals():
-    _cache_url = os.environ.get("KREATIVORTE_CACHE_URL", "")
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": _cache_url,
-        }
-        if _cache_url.startswith(("redis://", "rediss://"))
-        else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 1000},
-        }
-    }
 # The page cache answers right after WhiteNoise, before sessions and routing (places/page_cache.py).
 MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,

@@ -3,6 +3,7 @@ import re
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.flatpages.views import flatpage
+from django.contrib.sitemaps import views as sitemap_views
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path, re_path
@@ -10,6 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from inquiries.urls import moved_admin_urlpatterns
+from places.sitemaps import SITEMAPS
+from places.views import robots_txt
+
+handler500 = "kreativorte.views.server_error"
 
 admin.site.site_header = _("Kreativorte im Grünen – Redaktion")
 admin.site.site_title = _("Kreativorte im Grünen")
@@ -32,6 +37,15 @@ def favicon(request):
 
 urlpatterns = [
     path("favicon.ico", favicon),
+    path("robots.txt", robots_txt, name="robots"),
+    # An index of sections, so that each stays under the protocol's 50,000 addresses.
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     *moved_admin_urlpatterns,
     path("admin/", admin.site.urls),
     *[

@@ -6,9 +6,18 @@ from django.utils.translation import gettext_lazy as _
 
 from . import publishing
 from .forms import MultilineField, PlaceAdminForm, PlaceImageForm
-from .images import make_renditions
-from .models import Category, District, Feature, Need, Place, PlaceImage
+from .models import (
+    Category,
+    District,
+    Feature,
+    FundingProgramme,
+    Milestone,
+    Need,
+    Place,
+    PlaceImage,
+)
 from .search import search_places
+from .tasks import write_renditions_on_commit
 
 
 @admin.register(Category)
@@ -27,7 +36,7 @@ class DistrictAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
 
 
-@admin.register(Feature, Need)
+@admin.register(Feature, Need, FundingProgramme)
 class VocabularyAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
@@ -51,6 +60,13 @@ class PlaceImageInline(admin.TabularInline):
         )
 
 
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ["year", "month", "text"]
+    verbose_name_plural = _("Zeitleiste (Wie es gemacht wurde)")
+
+
 @admin.register(Place)
 class PlaceAdmin(admin.ModelAdmin):
     form = PlaceAdminForm
@@ -61,10 +77,10 @@ class PlaceAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "operator"]
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ["district"]
-    filter_horizontal = ["categories", "features", "needs"]
+    filter_horizontal = ["categories", "features", "needs", "funding_programmes"]
     date_hierarchy = "updated_at"
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [PlaceImageInline]
+    inlines = [PlaceImageInline, MilestoneInline]
     save_on_top = True
 
     def get_search_results(self, request, queryset, search_term):
@@ -86,7 +102,7 @@ class PlaceAdmin(admin.ModelAdmin):
         super().save_formset(request, form, formset, change)
         for image_form in formset.forms:
             if isinstance(image_form.instance, PlaceImage) and "image" in image_form.changed_data:
-                make_renditions(image_form.instance)
+                write_renditions_on_commit(image_form.instance)
 
     fieldsets = [
         (
@@ -98,7 +114,7 @@ class PlaceAdmin(admin.ModelAdmin):
             _("Das Objekt"),
             {
                 "fields": [
-                    "former_use",
+                    ("former_use", "building_type"),
                     ("building_year", "active_since"),
                     ("plot_area", "usable_area"),
                     ("workspaces", "beds"),
@@ -139,6 +155,23 @@ class PlaceAdmin(admin.ModelAdmin):
                     "step_free",
                     "accessibility_notes",
                 ]
+            },
+        ),
+        (
+            _("Wie es gemacht wurde"),
+            {
+                "fields": [
+                    ("organisation_form", "ownership"),
+                    "funding_programmes",
+                    ("investment_band", "own_work_share"),
+                    "lessons_helped",
+                    "lessons_hard",
+                    "open_to_founders",
+                ],
+                "description": _(
+                    "Fakten für Gründende, die Ähnliches vorhaben. Nur eintragen, was belegt "
+                    "ist; die Zeitleiste steht unten."
+                ),
             },
         ),
         (

@@ -12,6 +12,8 @@ between could store the old content under the new generation). It costs one prim
 read per cached request.
 """
 
+import hashlib
+import json
 import time
 
 from django.db.models import F, Value
@@ -45,3 +47,11 @@ def bump_generation():
     )
     if not updated:
         generation()
+
+
+def query_key(prefix, query):
+    """A cache key for a query string (a QueryDict) under the current generation: the same
+    parameters in any order give the same key."""
+    items = sorted((name, value) for name in query for value in query.getlist(name))
+    digest = hashlib.sha256(json.dumps(items).encode()).hexdigest()[:32]
+    return f"kreativorte:{prefix}:{generation()}:{digest}"

@@ -1,5 +1,8 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from .images import PhotoField
 from .models import Place, PlaceImage
@@ -43,3 +46,50 @@ class PlaceImageForm(forms.ModelForm):
         model = PlaceImage
         fields = ["image", "alt_text", "caption", "credit", "order"]
         field_classes = {"image": PhotoField}
+
+
+MAX_COMPARED = 3
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+# Each value is a slug; a longer one cannot name an entry.
+SLUG_MAX_LENGTH = Place._meta.get_field("slug").max_length
+
+
+class SlugListField(forms.Field):
+    """Entry slugs, given as ``?orte=a,b`` or as repeated ``?orte=a&orte=b`` (the checkboxes
+    of "Ideen finden"), each once, in the order given."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        values = value if isinstance(value, list | tuple) else [value or ""]
+        slugs = (part.strip() for item in values for part in str(item).split(","))
+        return list(dict.fromkeys(slug for slug in slugs if slug))
+
+
+class CompareForm(forms.Form):
+    orte = SlugListField(
+        required=False,
+        error_messages={"required": _("Bitte wählen Sie Einträge zum Vergleich aus.")},
+    )
+
+    def clean_orte(self):
+        slugs = self.cleaned_data["orte"]
+        if len(slugs) > MAX_COMPARED:
+            raise forms.ValidationError(
+                _("Bitte höchstens %(limit)d Einträge vergleichen.") % {"limit": MAX_COMPARED},
+                code="too_many",
+            )
+        return slugs
+
+    def places(self):
+        """The published entries named, in the order given, and the names that match none."""
+        slugs = self.cleaned_data.get("orte", []) if self.is_valid() else []
+        # Only real slugs reach the database (PostgreSQL refuses a NUL byte, for one).
+        valid = [slug for slug in slugs if len(slug) <= SLUG_MAX_LENGTH and SLUG.fullmatch(slug)]
+        found = {
+            place.slug: place
+            for place in Place.objects.published().with_details().filter(slug__in=valid)
+        }
+        return [found[slug] for slug in slugs if slug in found], [
+            slug for slug in slugs if slug not in found
+        ]

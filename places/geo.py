@@ -1,10 +1,12 @@
-"""Plain geometry for the Steckbrief: straight-line distances to the cities visitors come from.
+"""Plain geometry: straight-line distances to the cities visitors come from (Steckbrief), the
+visitor's rounded position and the bounding box of a distance filter.
 
 No database access here: callers pass coordinates in, get numbers out.
 """
 
 from dataclasses import dataclass
-from math import asin, cos, radians, sin, sqrt
+from decimal import Decimal
+from math import asin, cos, degrees, radians, sin, sqrt
 
 from django.utils.translation import gettext_lazy as _
 
@@ -57,3 +59,54 @@ def city_distances(latitude, longitude, cities=REFERENCE_CITIES):
         Distance(city, round(haversine_km(latitude, longitude, city.latitude, city.longitude)))
         for city in cities
     ]
+
+
+# Two decimals are about 1.1 km north-south and 0.7 km east-west here: enough to sort by
+# distance, too coarse to point at a house.
+POSITION_DECIMALS = 2
+KM_PER_DEGREE_LATITUDE = 111.195
+
+
+@dataclass(frozen=True)
+class Point:
+    """A visitor's position, rounded to about a kilometre: ``str()`` gives "52.61,11.86"."""
+
+    latitude: float
+    longitude: float
+
+    @classmethod
+    def rounded(cls, latitude, longitude):
+        return cls(
+            round(float(latitude), POSITION_DECIMALS), round(float(longitude), POSITION_DECIMALS)
+        )
+
+    def __str__(self):
+        return f"{self.latitude:.{POSITION_DECIMALS}f},{self.longitude:.{POSITION_DECIMALS}f}"
+
+
+@dataclass(frozen=True)
+class Box:
+    south: Decimal
+    north: Decimal
+    west: Decimal
+    east: Decimal
+
+
+def bounding_box(latitude, longitude, radius_km):
+    """The latitude/longitude box that holds every point within ``radius_km``, a little
+    generous (rounded outwards), for an index range scan before the exact distance."""
+    latitude, longitude = float(latitude), float(longitude)
+    delta_latitude = radius_km / KM_PER_DEGREE_LATITUDE
+    # The circle's widest east-west extent on the sphere (exact, not a flat approximation).
+    angular = sin(radius_km / EARTH_RADIUS_KM) / max(cos(radians(latitude)), 0.01)
+    delta_longitude = degrees(asin(min(angular, 1.0)))
+
+    def edge(value, places=4):
+        return Decimal(f"{value:.{places}f}")
+
+    return Box(
+        south=edge(latitude - delta_latitude - 0.0001),
+        north=edge(latitude + delta_latitude + 0.0001),
+        west=edge(longitude - delta_longitude - 0.0001),
+        east=edge(longitude + delta_longitude + 0.0001),
+    )

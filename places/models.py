@@ -1,4 +1,5 @@
 from decimal import Decimal
+from math import cos, radians
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -11,20 +12,24 @@ from django.core.validators import (
 from django.db import connections, models
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
     F,
+    FloatField,
     OuterRef,
     Q,
     Value,
+    When,
 )
-from django.db.models.functions import Length
+from django.db.models.functions import ASin, Cast, Cos, Least, Length, Power, Radians, Sin, Sqrt
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .geo import EARTH_RADIUS_KM, bounding_box
 from .text import paragraphs, slugify_de
 
 # The ``length`` lookup lets constraints check postal code and district code lengths.
@@ -70,8 +75,10 @@ def year_range(field):
     )
 
 
-def choices_check(field, choices, name):
-    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+def choices_check(field, choices, name, *, optional=False):
+    """The field holds one of the choices (or, when ``optional``, is left empty)."""
+    values = [*choices.values, ""] if optional else choices.values
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": values}), name=name)
 
 
 class DistrictType(models.TextChoices):
@@ -101,6 +108,48 @@ class StepFree(models.TextChoices):
     PARTLY = "partly", _("teilweise")
     NO = "no", _("nein")
     UNKNOWN = "unknown", _("unbekannt")
+
+
+class BuildingType(models.TextChoices):
+    """What the building was before: the founders' starting point on "Ideen finden"."""
+
+    SCHULE = "schule", _("Schule")
+    HOF = "hof", _("Guts-, Bauern- oder Fachwerkhof")
+    GEWERBE = "gewerbe", _("Sägewerk, Fabrik oder Werkstatt")
+    FERIENLAGER = "ferienlager", _("Ferienlager oder Heim")
+    GASTHOF = "gasthof", _("Gasthof")
+    SCHLOSS = "schloss", _("Schloss oder Herrenhaus")
+    BAHNHOF = "bahnhof", _("Bahnhof")
+    KIRCHE = "kirche", _("Kirche oder Pfarrhaus")
+    SONSTIGES = "sonstiges", _("anderes Gebäude")
+
+
+class OrganisationForm(models.TextChoices):
+    VEREIN = "verein", _("Verein")
+    GENOSSENSCHAFT = "genossenschaft", _("Genossenschaft")
+    GMBH_UG = "gmbh_ug", _("GmbH / UG")
+    GGMBH = "ggmbh", _("gGmbH")
+    STIFTUNG = "stiftung", _("Stiftung")
+    PRIVAT = "privat", _("Einzelunternehmen / privat")
+    KOMMUNE = "kommune", _("Kommune")
+    KIRCHE = "kirche", _("Kirche")
+    SONSTIGE = "sonstige", _("Sonstige")
+
+
+class Ownership(models.TextChoices):
+    GEKAUFT = "gekauft", _("gekauft")
+    GEPACHTET = "gepachtet", _("gepachtet / gemietet")
+    ERBBAURECHT = "erbbaurecht", _("Erbbaurecht")
+    GESCHENKT = "geschenkt", _("geschenkt / übertragen")
+    KOMMUNAL = "kommunal", _("von der Kommune gestellt")
+    SONSTIGE = "sonstige", _("Sonstige")
+
+
+class InvestmentBand(models.TextChoices):
+    UNDER_50K = "unter_50k", _("unter 50.000 €")
+    UP_TO_250K = "50k_250k", _("50.000 bis 250.000 €")
+    UP_TO_1M = "250k_1m", _("250.000 € bis 1 Mio. €")
+    OVER_1M = "ueber_1m", _("über 1 Mio. €")
 
 
 class Status(models.TextChoices):
@@ -177,6 +226,15 @@ class Need(Vocabulary):
         verbose_name_plural = _("Gesuchte Beteiligungen")
 
 
+class FundingProgramme(Vocabulary):
+    """A programme or kind of money that paid for entries, e.g. LEADER or cooperative shares.
+    Names only: the amounts are not ours to publish."""
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("Förderprogramm / Finanzierung")
+        verbose_name_plural = _("Förderprogramme / Finanzierungen")
+
+
 def published_condition(path=""):
     """The one rule for "public", as a condition; ``path`` leads from another model to the
     entry, e.g. ``"places__"``."""
@@ -228,7 +286,9 @@ class PlaceQuerySet(models.QuerySet):
         return (
             self.defer("search_text", "search_vector")
             .select_related("district")
-            .prefetch_related("categories", "needs", "images", "features")
+            .prefetch_related(
+                "categories", "needs", "images", "features", "funding_programmes", "milestones"
+            )
         )
 
     def _seeks(self, need_slug=None):
@@ -251,6 +311,41 @@ class PlaceQuerySet(models.QuerySet):
         """``{"total": …, "seeking": …}``: the entries, and those looking for people, in one
         query."""
         return self.aggregate(total=Count("pk"), seeking=Count("pk", filter=Q(self._seeks())))
+
+    def with_distance(self, origin):
+        """Annotate ``distance_km``: the great-circle distance (haversine) from ``origin``, a
+        point with ``latitude`` and ``longitude``, in the ORM's math functions, which SQLite
+        and PostgreSQL both have. Entries without coordinates get None."""
+        latitude = Radians(Cast(F("latitude"), FloatField()))
+        longitude = Radians(Cast(F("longitude"), FloatField()))
+        origin_latitude = radians(origin.latitude)
+        half_chord = Power(Sin((latitude - Value(origin_latitude)) / 2), 2) + Cos(latitude) * Value(
+            cos(origin_latitude)
+        ) * Power(Sin((longitude - Value(radians(origin.longitude))) / 2), 2)
+        distance = Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(Least(half_chord, Value(1.0))))
+        # PostgreSQL's LEAST skips NULLs: without coordinates there is no distance, explicitly.
+        return self.annotate(
+            distance_km=Case(
+                When(latitude__isnull=False, longitude__isnull=False, then=distance),
+                default=None,
+                output_field=FloatField(),
+            )
+        )
+
+    def within(self, origin, radius_km):
+        """Entries at most ``radius_km`` from ``origin``: a bounding box on the indexed
+        coordinates first, so the exact distance is computed for few rows only."""
+        box = bounding_box(origin.latitude, origin.longitude, radius_km)
+        return (
+            self.filter(
+                latitude__gte=box.south,
+                latitude__lte=box.north,
+                longitude__gte=box.west,
+                longitude__lte=box.east,
+            )
+            .with_distance(origin)
+            .filter(distance_km__lte=radius_km)
+        )
 
     def related_to(self, place, limit=None):
         """Entries in the same district as ``place`` or sharing a category, closest first.
@@ -351,6 +446,14 @@ class Place(models.Model):
     workspaces = models.PositiveSmallIntegerField(_("Arbeitsplätze"), null=True, blank=True)
     beds = models.PositiveSmallIntegerField(_("Betten"), null=True, blank=True)
 
+    building_type = models.CharField(
+        _("Gebäudetyp (frühere Nutzung)"),
+        max_length=20,
+        choices=BuildingType,
+        blank=True,
+        help_text=_("Für den Filter und „Ideen finden“; die frühere Nutzung in Worten steht oben."),
+    )
+
     # Die Lage
     street = models.CharField(_("Straße und Hausnummer"), max_length=150, blank=True)
     postal_code = models.CharField(
@@ -420,6 +523,40 @@ class Place(models.Model):
     accessibility_notes = models.TextField(_("Hinweise zur Barrierefreiheit"), blank=True)
     opening_info = models.TextField(_("Öffnungszeiten und Besuch"), blank=True)
 
+    # Wie es gemacht wurde
+    organisation_form = models.CharField(
+        _("Rechtsform des Trägers"), max_length=20, choices=OrganisationForm, blank=True
+    )
+    ownership = models.CharField(
+        _("Gebäude / Grundstück"), max_length=20, choices=Ownership, blank=True
+    )
+    funding_programmes = models.ManyToManyField(
+        FundingProgramme,
+        blank=True,
+        related_name="places",
+        verbose_name=_("Förderprogramme / Finanzierung"),
+    )
+    investment_band = models.CharField(
+        _("Investitionsvolumen"), max_length=20, choices=InvestmentBand, blank=True
+    )
+    own_work_share = models.PositiveSmallIntegerField(
+        _("Eigenleistung (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Geschätzter Anteil der Arbeit, den die Gruppe selbst geleistet hat."),
+    )
+    lessons_helped = models.TextField(_("Das hat geholfen"), blank=True)
+    lessons_hard = models.TextField(_("Das war schwer"), blank=True)
+    open_to_founders = models.BooleanField(
+        _("Ansprechbar für Gründende"),
+        default=False,
+        help_text=_(
+            "Die Betreiber beantworten gern Fragen von Menschen, die Ähnliches vorhaben; das "
+            "Kontaktformular bietet dann das Anliegen „Erfahrungsaustausch“ an."
+        ),
+    )
+
     # Redaktion
     status = models.CharField(_("Status"), max_length=20, choices=Status, default=Status.DRAFT)
     featured = models.BooleanField(_("Hervorgehoben"), default=False)
@@ -449,6 +586,23 @@ class Place(models.Model):
             choices_check("stage", Stage, "place_stage_valid"),
             choices_check("step_free", StepFree, "place_step_free_valid"),
             choices_check("status", Status, "place_status_valid"),
+            choices_check(
+                "building_type", BuildingType, "place_building_type_valid", optional=True
+            ),
+            choices_check(
+                "organisation_form",
+                OrganisationForm,
+                "place_organisation_form_valid",
+                optional=True,
+            ),
+            choices_check("ownership", Ownership, "place_ownership_valid", optional=True),
+            choices_check(
+                "investment_band", InvestmentBand, "place_investment_band_valid", optional=True
+            ),
+            models.CheckConstraint(
+                condition=Q(own_work_share__isnull=True) | Q(own_work_share__lte=100),
+                name="place_own_work_share_percent",
+            ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(
@@ -494,6 +648,8 @@ class Place(models.Model):
             ),
             models.Index(fields=["kind"], name="place_kind_idx"),
             models.Index(fields=["stage"], name="place_stage_idx"),
+            # The bounding box of a distance filter (PlaceQuerySet.within).
+            models.Index(fields=["latitude", "longitude"], name="place_coordinates_idx"),
         ]
 
     def __str__(self):
@@ -544,6 +700,49 @@ class Place(models.Model):
     @property
     def has_links(self):
         return bool(self.website or self.social_link_list)
+
+
+class Milestone(models.Model):
+    """A dated step of an entry's story: founded, bought, first guests, an award."""
+
+    place = models.ForeignKey(
+        Place, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("Eintrag")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("Jahr"),
+        validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(LATEST_YEAR_IN_DATABASE)],
+    )
+    month = models.PositiveSmallIntegerField(
+        _("Monat"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("Optional, 1 bis 12."),
+    )
+    text = models.CharField(
+        _("Was geschah"), max_length=200, help_text=_("Kurz, z. B. „Verein gegründet“.")
+    )
+
+    class Meta:
+        ordering = ["year", models.F("month").asc(nulls_first=True), "pk"]
+        verbose_name = _("Meilenstein")
+        verbose_name_plural = _("Meilensteine")
+        constraints = [
+            models.CheckConstraint(condition=year_range("year"), name="milestone_year_range"),
+            models.CheckConstraint(
+                condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12),
+                name="milestone_month_range",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="milestone_text_required"),
+        ]
+
+    def __str__(self):
+        return f"{self.when}: {self.text}"
+
+    @property
+    def when(self):
+        """ "2017" or "05/2017": the month only where it is known."""
+        return f"{self.month:02d}/{self.year}" if self.month else str(self.year)
 
 
 class PlaceImage(models.Model):

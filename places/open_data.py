@@ -8,11 +8,12 @@ fields. The same FilterSet selects the entries for the list, the map and both ex
 import csv
 
 from django.conf import settings
-from django.db.models import OuterRef, StringAgg, Subquery, Value
+from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 
-from . import steckbrief
-from .models import Category, Feature, Need, Place
+from . import blueprint, steckbrief
+from .models import Category, Feature, FundingProgramme, Milestone, Need, Place
 
 PUBLISHER = "Kreativorte im Grünen"
 
@@ -40,6 +41,10 @@ GEOJSON_FIELDS = [
     "locality_part",
     "latitude",
     "longitude",
+    # "Wie es gemacht wurde", for founders' own maps and analyses.
+    "building_type",
+    "organisation_form",
+    "ownership",
 ]
 
 
@@ -63,6 +68,13 @@ def geojson_feature(place, url, kind_labels):
             "locality": place.locality,
             "locality_part": place.locality_part,
             "seeking": place.seeking,
+            "gebaeudetyp": place.get_building_type_display() if place.building_type else "",
+            "rechtsform": (
+                place.get_organisation_form_display() if place.organisation_form else ""
+            ),
+            "eigentum": place.get_ownership_display() if place.ownership else "",
+            "foerderung": [programme.name for programme in place.funding_programmes.all()],
+            "zeitleiste": blueprint.timeline_text(place.milestones.all()),
         },
     }
 
@@ -127,6 +139,7 @@ CSV = [
         (fact.column, lambda place, url, fact=fact: fact.export(place))
         for fact in steckbrief.exported_facts()
     ],
+    ("zeitleiste", lambda place, url: place.timeline),
     ("website", _field("website")),
     ("zuletzt_geprueft", lambda place, url: place.last_checked and place.last_checked.isoformat()),
     ("lizenz", lambda place, url: settings.KREATIVORTE_DATA_LICENSE),
@@ -140,7 +153,14 @@ def csv_row(place, url):
 # The CSV reads every entry in one query: vocabulary names joined by the database, the rows
 # streamed from a server-side cursor, so the first byte leaves before the last row is read.
 CSV_SEPARATOR = "; "
-JOINED = {"categories": Category, "features": Feature, "needs": Need}
+JOINED = {
+    "categories": Category,
+    "features": Feature,
+    "needs": Need,
+    "funding_programmes": FundingProgramme,
+}
+# Between the milestones joined by the database; a control character no text contains.
+MILESTONE_SEPARATOR = "\x1f"
 
 
 def _joined_names(model):
@@ -156,8 +176,41 @@ def _joined_names(model):
     return Subquery(names)
 
 
+def _joined_milestones():
+    """An entry's milestones as one text, "year|month|text" each, for ``_timeline``."""
+    item = Concat(
+        Cast("year", CharField()),
+        Value("|"),
+        Coalesce(Cast("month", CharField()), Value("")),
+        Value("|"),
+        "text",
+        output_field=CharField(),
+    )
+    milestones = (
+        Milestone.objects.filter(place=OuterRef("pk"))
+        .order_by()
+        .values("place")
+        .annotate(joined=StringAgg(item, Value(MILESTONE_SEPARATOR)))
+        .values("joined")
+    )
+    return Subquery(milestones)
+
+
+def _timeline(joined):
+    """The joined milestones as the timeline's compact text, in date order."""
+    if not joined:
+        return ""
+    milestones = []
+    for item in joined.split(MILESTONE_SEPARATOR):
+        year, month, text = item.split("|", 2)
+        milestones.append(Milestone(year=int(year), month=int(month) if month else None, text=text))
+    milestones.sort(key=lambda milestone: (milestone.year, milestone.month or 0))
+    return blueprint.timeline_text(milestones)
+
+
 def csv_queryset(places):
     joined = {f"{relation}_names": _joined_names(model) for relation, model in JOINED.items()}
+    joined["milestones_joined"] = _joined_milestones()
     # The joined-names annotations drop the ordering: give the filter's order back.
     return (
         places.select_related("district")
@@ -196,4 +249,5 @@ def stream_csv(places, build_url, chunk_size=2000):
         for relation in JOINED:
             attribute = f"{relation}_names"
             setattr(place, attribute, _in_order(getattr(place, attribute), positions[relation]))
+        place.timeline = _timeline(place.milestones_joined)
         yield writer.writerow(csv_row(place, f"{before}{place.slug}{after}"))

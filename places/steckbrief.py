@@ -28,6 +28,8 @@ class Fact:
     unknown: object = None
     # Composes the shown value from the entry and the field's value, e.g. a station's distance.
     describe: Callable | None = None
+    # Reads the value from the entry instead of the field, e.g. the names of related rows.
+    get: Callable | None = None
 
     @property
     def model_field(self):
@@ -42,8 +44,8 @@ class Fact:
         return isinstance(self.model_field, models.TextField)
 
     def raw(self, place):
-        value = getattr(place, self.field)
-        return None if value in (None, "", self.unknown) else value
+        value = self.get(place) if self.get else getattr(place, self.field)
+        return None if value in (None, "", [], self.unknown) else value
 
     def display(self, place):
         """The value as the page shows it, or None when there is nothing to show."""
@@ -56,6 +58,12 @@ class Fact:
             return getattr(place, f"get_{self.field}_display")()
         if self.unit:
             return f"{number_format(value, 0, force_grouping=True)} {self.unit}"
+        if value is True:
+            return gettext("ja")
+        if isinstance(value, list):
+            return ", ".join(value)
+        if isinstance(value, list):
+            return "; ".join(value)
         return value
 
     def export(self, place):
@@ -63,6 +71,10 @@ class Fact:
         value = self.raw(place)
         if value is not None and self.model_field.choices:
             return getattr(place, f"get_{self.field}_display")()
+        if value is True:
+            return gettext("ja")
+        if isinstance(value, list):
+            return "; ".join(value)
         return value
 
 
@@ -94,6 +106,7 @@ OBJECT = Section(
     _("Das Objekt"),
     (
         Fact("former_use", column="fruehere_nutzung"),
+        Fact("building_type", column="gebaeudetyp"),
         Fact("building_year", column="baujahr"),
         Fact("active_since", _("Aktiv seit"), column="aktiv_seit"),
         Fact("plot_area", _("Grundstück"), unit="m²"),
@@ -115,7 +128,32 @@ ACCESSIBILITY = Section(
         Fact("accessibility_notes", _("Hinweise")),
     ),
 )
-SECTIONS = (OBJECT, LOCATION, PEOPLE, OFFER, ACCESSIBILITY)
+
+
+def programme_names(place):
+    """The funding programmes' names: joined by the database in the CSV's one query
+    (``open_data.csv_queryset``), else from the prefetched relation."""
+    joined = getattr(place, "funding_programmes_names", None)
+    if joined is not None:
+        return joined.split("; ") if joined else []
+    return [programme.name for programme in place.funding_programmes.all()]
+
+
+HOW = Section(
+    "how",
+    _("Wie es gemacht wurde"),
+    (
+        Fact("organisation_form", column="rechtsform"),
+        Fact("ownership", column="eigentum"),
+        Fact("funding_programmes", column="foerderung", get=programme_names),
+        Fact("investment_band", column="investition"),
+        Fact("own_work_share", _("Eigenleistung"), column="eigenleistung_prozent", unit="%"),
+        Fact("open_to_founders", column="ansprechbar_fuer_gruendende", unknown=False),
+        Fact("lessons_helped", column="das_hat_geholfen"),
+        Fact("lessons_hard", column="das_war_schwer"),
+    ),
+)
+SECTIONS = (OBJECT, LOCATION, PEOPLE, OFFER, ACCESSIBILITY, HOW)
 
 
 def facts():

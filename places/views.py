@@ -1,16 +1,28 @@
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import Count, Prefetch, Window
-from django.http import JsonResponse, StreamingHttpResponse
+from django.db.models import Case, Count, Prefetch, Value, When, Window
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from . import geo, open_data
-from .filters import PlaceFilter
-from .models import Category, District, Need, Place, published_count
+from . import blueprint, gazetteer, geo, map_data, open_data
+from .filters import PLANS, PlaceFilter
+from .forms import MAX_COMPARED, CompareForm
+from .models import (
+    Category,
+    District,
+    FundingProgramme,
+    Need,
+    Place,
+    PlaceQuerySet,
+    published_count,
+)
 from .page_cache import cache_for_visitors, cached_fragment
 
 OPEN_DATA_CACHE = cache_control(public=True, max_age=300)
@@ -81,13 +93,26 @@ class HomeView(TemplateView):
         }
 
 
-@method_decorator(cache_for_visitors, name="dispatch")
-class PlaceListView(FilterView):
+class DirectoryMixin:
+    """The list and the map page: the same filters, chips and facet counts."""
+
     filterset_class = PlaceFilter
-    paginate_by = 24
-    page_kwarg = "seite"
     # Invalid filter values are reported next to the form and left out; the rest still apply.
     strict = False
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["active_filters"] = self.filterset.active_filters()
+        query = self.filterset.cleaned_query()
+        query.pop("sortierung", None)
+        context["data_query"] = f"?{query.urlencode()}" if query else ""
+        return context
+
+
+@method_decorator(cache_for_visitors, name="dispatch")
+class PlaceListView(DirectoryMixin, FilterView):
+    paginate_by = 24
+    page_kwarg = "seite"
 
     def get_queryset(self):
         return Place.objects.published().with_cards()
@@ -113,12 +138,25 @@ class PlaceListView(FilterView):
         context["page_range"] = page.paginator.get_elided_page_range(
             page.number, on_each_side=1, on_ends=1
         )
-        context["active_filters"] = self.filterset.active_filters()
-        query = self.filterset.cleaned_query()
-        query.pop("sortierung", None)
-        context["data_query"] = f"?{query.urlencode()}" if query else ""
         # The header marks "Mitmachen" for the list of entries seeking people.
-        context["nav_current"] = "join" if "sucht" in query else "place-list"
+        seeking = "sucht" in self.filterset.cleaned_query()
+        context["nav_current"] = "join" if seeking else "place-list"
+        return context
+
+
+@method_decorator(cache_for_visitors, name="dispatch")
+class PlaceMapView(DirectoryMixin, FilterView):
+    """The map page: the filters beside a map of the selection; the list is its text form."""
+
+    template_name = "places/place_map.html"
+
+    def get_queryset(self):
+        return Place.objects.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["result_count"] = self.object_list.count()
+        context["mapped_count"] = self.object_list.filter(latitude__isnull=False).count()
         return context
 
 
@@ -169,7 +207,11 @@ def place_geojson(request):
         .filter(latitude__isnull=False, longitude__isnull=False)
         .only(*open_data.GEOJSON_FIELDS)
         .with_seeking()
-        .prefetch_related(Prefetch("categories", queryset=Category.objects.only("name", "slug")))
+        .prefetch_related(
+            Prefetch("categories", queryset=Category.objects.only("name", "slug")),
+            Prefetch("funding_programmes", queryset=FundingProgramme.objects.only("name")),
+            "milestones",
+        )
     )
     filterset, places = _filtered_places(request, queryset)
     if places is None:
@@ -179,6 +221,71 @@ def place_geojson(request):
         collection,
         content_type="application/geo+json",
         json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_safe
+@gzip_page
+@OPEN_DATA_CACHE
+def place_markers(request):
+    """The map's compact marker list (``places.map_data``), same filters as the list."""
+
+    invalid = []
+
+    def build():
+        queryset = Place.objects.published().filter(latitude__isnull=False, longitude__isnull=False)
+        filterset, places = _filtered_places(request, queryset)
+        if places is None:
+            invalid.append(filterset)
+            return None
+        return map_data.marker_payload(places)
+
+    body = map_data.cached_marker_payload(request.GET, build)
+    if body is None:
+        return _invalid_filters(invalid[0])
+    return HttpResponse(body, content_type="application/json")
+
+
+@require_safe
+@OPEN_DATA_CACHE
+def place_marker(request, pk):
+    """What the popup of one marker shows."""
+    place = get_object_or_404(Place.objects.published().prefetch_related("categories"), pk=pk)
+    return JsonResponse(
+        map_data.popup(place, place.get_absolute_url()),
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def town_suggestions(request):
+    """Autocomplete for "In der Nähe von": towns from the shipped gazetteer, no outside call."""
+    text = request.GET.get("q", "")[:100]
+    return JsonResponse(
+        {
+            "towns": [
+                {"label": town.label, "description": str(town.description)}
+                for town in gazetteer.suggest(text)
+            ]
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_safe
+def robots_txt(request):
+    """Everything public may be crawled; the admin and the forms may not."""
+    placeholder = "slug-placeholder"
+    place_contact = reverse("inquiries:place-contact", kwargs={"slug": placeholder})
+    return render(
+        request,
+        "robots.txt",
+        {
+            "place_contact_pattern": place_contact.replace(placeholder, "*"),
+            "sitemap_path": reverse("sitemap"),
+        },
+        content_type="text/plain; charset=utf-8",
     )
 
 
@@ -197,3 +304,56 @@ def place_csv(request):
     response["Content-Disposition"] = 'attachment; filename="kreativorte.csv"'
     response["Link"] = f'<{open_data.licence()["url"]}>; rel="license"'
     return response
+
+
+class IdeasView(TemplateView):
+    """ "Ideen finden": start from a building type or a plan, see who did it and how."""
+
+    template_name = "places/ideas.html"
+    shown = 24
+
+    def get_context_data(self, **kwargs):
+        published = Place.objects.published()
+        filterset = PlaceFilter(self.request.GET or None, queryset=published, request=self.request)
+        context = super().get_context_data(**kwargs, filter=filterset)
+        query = filterset.cleaned_query()
+        if not (query.get("vornutzung") or query.get("vorhaben")):
+            context["building_types"] = blueprint.building_type_counts(published)
+            context["plans"] = blueprint.plan_counts(published, PLANS)
+            return context
+        places = filterset.qs
+        # Grouped by organisation form, entries that do not say theirs last.
+        unknown_last = Case(When(organisation_form="", then=Value(1)), default=Value(0))
+        context.update(
+            chosen=True,
+            active_filters=filterset.active_filters(),
+            list_query=f"?{query.urlencode()}",
+            organisation_forms=blueprint.organisation_form_counts(places),
+            funding=blueprint.funding_counts(places),
+            entries=places.with_cards()
+            .only(*PlaceQuerySet.CARD_FIELDS, "stage", "former_use", "organisation_form")
+            .prefetch_related("funding_programmes")
+            .annotate(unknown_form=unknown_last)
+            .order_by("unknown_form", "organisation_form", "name")[: self.shown],
+            max_compared=MAX_COMPARED,
+        )
+        context["total"] = sum(count for _, _, count in context["organisation_forms"])
+        return context
+
+
+class CompareView(TemplateView):
+    """Up to three entries side by side: their Steckbrief and how they were done."""
+
+    template_name = "places/compare.html"
+
+    def get_context_data(self, **kwargs):
+        form = CompareForm(self.request.GET)
+        places, missing = form.places()
+        return super().get_context_data(
+            **kwargs,
+            form=form,
+            places=places,
+            missing=missing,
+            rows=blueprint.compare_rows(places),
+            max_compared=MAX_COMPARED,
+        )

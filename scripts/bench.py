@@ -253,6 +253,7 @@ def bench_size(args, size, script, tmp):
         "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "x" * 30,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
         "DJANGO_SECURE_COOKIES": "0",
+        "DJANGO_HTTPS": "0",
         "DJANGO_LOG_LEVEL": "WARNING",
         "DJANGO_MEDIA_ROOT": str(tmp / "media"),
         "DATABASE_URL": database_url(args, size),

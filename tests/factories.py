@@ -6,7 +6,16 @@ from itertools import count
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from places.models import Category, District, Feature, Need, Place, PlaceImage
+from places.models import (
+    Category,
+    District,
+    Feature,
+    FundingProgramme,
+    Milestone,
+    Need,
+    Place,
+    PlaceImage,
+)
 from places.text import slugify_de
 from tests.images import png_bytes
 
@@ -44,7 +53,19 @@ def make_need(**fields):
     return Need.objects.create(name=name, **fields)
 
 
-def make_place(*, categories=None, features=(), needs=(), **fields):
+def make_funding_programme(**fields):
+    name = fields.pop("name", None) or _unique("Förderprogramm")
+    fields.setdefault("slug", slugify_de(name))
+    return FundingProgramme.objects.create(name=name, **fields)
+
+
+def make_milestone(place, **fields):
+    fields.setdefault("year", 2020)
+    fields.setdefault("text", "Verein gegründet")
+    return Milestone.objects.create(place=place, **fields)
+
+
+def make_place(*, categories=None, features=(), needs=(), funding_programmes=(), **fields):
     """A published entry by default; pass status=Place.Status.DRAFT for an unpublished one."""
     name = fields.pop("name", None) or _unique("Kreativort")
     fields.setdefault("slug", slugify_de(name))
@@ -62,6 +83,7 @@ def make_place(*, categories=None, features=(), needs=(), **fields):
     place.categories.set(categories if categories is not None else [make_category()])
     place.features.set(features)
     place.needs.set(needs)
+    place.funding_programmes.set(funding_programmes)
     return place
 
 

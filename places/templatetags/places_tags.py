@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .. import open_data, steckbrief, structured_data
+from .. import gazetteer, open_data, steckbrief, structured_data
 
 register = template.Library()
 
@@ -61,6 +61,12 @@ def place_json_ld(context, place):
 @register.simple_tag
 def data_licence():
     return open_data.licence()
+
+
+@register.simple_tag
+def gazetteer_source():
+    """Name, link and licence of the town list behind "In der Nähe von" (CC BY asks for it)."""
+    return gazetteer.SOURCE
 
 
 @register.simple_tag

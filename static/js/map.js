@@ -31,24 +31,59 @@
     }
   }
 
-  function loadLeaflet(container) {
-    if (window.L) {
-      return Promise.resolve(window.L);
-    }
-    if (!leafletPromise) {
-      leafletPromise = new Promise(function (resolve, reject) {
-        var css = document.createElement("link");
-        css.rel = "stylesheet";
-        css.href = container.dataset.leafletCss;
-        document.head.appendChild(css);
-        var script = document.createElement("script");
-        script.src = container.dataset.leafletJs;
-        script.onload = function () { resolve(window.L); };
-        script.onerror = reject;
-        document.head.appendChild(script);
+  var loaded = {};
+
+  function loadOnce(url, make) {
+    if (!loaded[url]) {
+      loaded[url] = new Promise(function (resolve, reject) {
+        var element = make();
+        element.onload = function () { resolve(); };
+        element.onerror = reject;
+        document.head.appendChild(element);
       });
     }
-    return leafletPromise;
+    return loaded[url];
+  }
+
+  function loadCss(url) {
+    if (!url) {
+      return Promise.resolve();
+    }
+    return loadOnce(url, function () {
+      var css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = url;
+      return css;
+    });
+  }
+
+  function loadScript(url) {
+    return loadOnce(url, function () {
+      var script = document.createElement("script");
+      script.src = url;
+      return script;
+    });
+  }
+
+  /* Leaflet first, then (for maps of many entries) the cluster plug-in, which extends it. */
+  function loadLeaflet(container) {
+    if (!leafletPromise) {
+      leafletPromise = Promise.all([
+        loadCss(container.dataset.leafletCss),
+        window.L ? Promise.resolve() : loadScript(container.dataset.leafletJs)
+      ]);
+    }
+    var ready = leafletPromise;
+    if (container.dataset.clusterJs) {
+      ready = ready.then(function () {
+        return Promise.all([
+          loadCss(container.dataset.clusterCss),
+          loadCss(container.dataset.mapCss),
+          window.L.markerClusterGroup ? Promise.resolve() : loadScript(container.dataset.clusterJs)
+        ]);
+      });
+    }
+    return ready.then(function () { return window.L; });
   }
 
   /*
@@ -106,6 +141,12 @@
       meta.textContent = place;
       box.appendChild(meta);
     }
+    if (properties.categories && properties.categories.length) {
+      var categories = document.createElement("p");
+      categories.className = "map-popup__categories";
+      categories.textContent = properties.categories.join(", ");
+      box.appendChild(categories);
+    }
     if (properties.teaser) {
       var teaser = document.createElement("p");
       teaser.textContent = properties.teaser;
@@ -139,7 +180,7 @@
     container.leafletMap = map;
 
     function frame(count) {
-      if (count > 0) {
+      if (count > 0 && markers.getLayers().length) {
         map.fitBounds(markers.getBounds(), { padding: [32, 32], maxZoom: 12 });
       } else {
         map.setView(DEFAULT_VIEW.center, DEFAULT_VIEW.zoom);
@@ -156,6 +197,10 @@
       setStatus(container, "");
       return;
     }
+    if (container.dataset.markersUrl) {
+      drawClusters(container, L, map, frame);
+      return;
+    }
     fetch(container.dataset.geojson, { headers: { Accept: "application/geo+json" } })
       .then(function (response) {
         if (!response.ok) {
@@ -170,6 +215,105 @@
         });
         frame(collection.features.length);
         setStatus(container, collection.features.length === 0 ? container.dataset.textEmpty : "");
+      })
+      .catch(function () {
+        frame(0);
+        setStatus(container, container.dataset.textDataError);
+      });
+  }
+
+  function getJson(url) {
+    return fetch(url, { headers: { Accept: "application/json" } }).then(function (response) {
+      if (!response.ok) {
+        throw new Error(String(response.status));
+      }
+      return response.json();
+    });
+  }
+
+  /* The legend: each category's colour with its name (colour never speaks alone). */
+  function fillLegend(container, categories) {
+    var legend = container.querySelector("[data-map-legend]");
+    if (!legend) {
+      return;
+    }
+    var list = legend.querySelector("ul");
+    categories.forEach(function (category) {
+      var item = document.createElement("li");
+      var swatch = document.createElement("span");
+      swatch.className = "map-legend__swatch map-legend__swatch--" + safeClass(category.slug);
+      item.appendChild(swatch);
+      item.appendChild(document.createTextNode(category.name));
+      list.appendChild(item);
+    });
+    legend.hidden = false;
+  }
+
+  function clusterIcon(L) {
+    return function (cluster) {
+      var count = cluster.getChildCount();
+      var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+      var label = document.createElement("span");
+      label.textContent = String(count);
+      return L.divIcon({
+        className: "map-cluster map-cluster--" + size,
+        html: label.outerHTML,
+        iconSize: size === "small" ? [34, 34] : size === "medium" ? [42, 42] : [50, 50]
+      });
+    };
+  }
+
+  /*
+   * Many entries: the compact marker list ([id, latitude, longitude, category index, name]) in
+   * clusters; a popup loads its entry's kind, locality, categories and link when it is opened.
+   */
+  function drawClusters(container, L, map, frame) {
+    var details = {};
+    var detailUrl = container.dataset.markerUrl;
+
+    /* The popup first says it is loading, then shows the details as fixed content. */
+    function popupFor(layer) {
+      var box = document.createElement("div");
+      box.className = "map-popup";
+      box.textContent = container.dataset.textLoading;
+      var id = layer.options.entryId;
+      details[id] = details[id] || getJson(detailUrl.replace("/0.json", "/" + id + ".json"));
+      details[id].then(function (entry) {
+        layer.setPopupContent(popup(entry));
+      }, function () {
+        box.textContent = container.dataset.textDataError;
+      });
+      return box;
+    }
+
+    getJson(container.dataset.markersUrl)
+      .then(function (data) {
+        var icons = data.categories.map(function (category) { return pin(L, category.slug); });
+        var fallback = pin(L, "none");
+        var group = L.markerClusterGroup({
+          chunkedLoading: true,
+          showCoverageOnHover: false,
+          maxClusterRadius: 48,
+          iconCreateFunction: clusterIcon(L)
+        });
+        var layers = data.markers.map(function (row) {
+          return L.marker([row[1], row[2]], {
+            icon: row[3] === null ? fallback : icons[row[3]],
+            title: row[4],
+            keyboard: true,
+            entryId: row[0]
+          }).bindPopup(popupFor);
+        });
+        group.addLayers(layers);
+        map.addLayer(group);
+        fillLegend(container, data.categories);
+        if (layers.length) {
+          map.fitBounds(group.getBounds(), { padding: [32, 32], maxZoom: 12 });
+          container.dataset.markers = String(layers.length);
+        } else {
+          frame(0);
+        }
+        setStatus(container, layers.length === 0 ? container.dataset.textEmpty : "");
       })
       .catch(function () {
         frame(0);

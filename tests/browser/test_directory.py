@@ -64,7 +64,7 @@ def test_filter_by_category_changes_the_results(live_server, page, directory, re
     assert page.get_by_role("heading", level=2, name="3 Einträge").is_visible()
     assert len(result_names(page)) == 3
 
-    page.get_by_label("Kategorie", exact=True).select_option(label="Wohnen/Bauen")
+    page.get_by_label("Kategorie", exact=True).select_option("wohnen-bauen")
     page.get_by_role("button", name="Filter anwenden").click()
 
     page.wait_for_url(re.compile(r"kategorie=wohnen-bauen"))
@@ -111,7 +111,8 @@ def test_map_loads_only_after_consent_with_markers(
 
     page.get_by_role("button", name="Baugruppe am Anger").click()
     popup = page.locator(".leaflet-popup-content")
-    assert popup.get_by_role("link", name="Baugruppe am Anger").is_visible()
+    # The popup's details load when it opens.
+    popup.get_by_role("link", name="Baugruppe am Anger").wait_for()
 
     assert_all_local(requests_seen)
     assert csp_violations == []

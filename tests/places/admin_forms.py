@@ -1,9 +1,8 @@
 """What an editor's browser posts when saving an entry's admin page."""
 
+from django.forms import ModelMultipleChoiceField
 from django.urls import reverse
 from django.utils import timezone
-
-RELATIONS = {"categories", "features", "needs"}
 
 
 def change_form_data(client, place, **changes):
@@ -13,11 +12,12 @@ def change_form_data(client, place, **changes):
     does too: a form saved unchanged is posted as a browser posts it.
     """
     url = reverse("admin:places_place_change", args=[place.pk])
-    form = client.get(url).context["adminform"].form
+    context = client.get(url).context
+    form = context["adminform"].form
     data = {}
     for name, field in form.fields.items():
         value = form.initial.get(name)
-        if name in RELATIONS:
+        if isinstance(field, ModelMultipleChoiceField):
             data[name] = [item.pk for item in value or []]
         elif name == "published_at":
             local = timezone.localtime(value) if value else None
@@ -34,6 +34,8 @@ def change_form_data(client, place, **changes):
             if getattr(field.widget, "template_name", "").endswith("textarea.html"):
                 text = text.replace("\r\n", "\n").replace("\n", "\r\n")
             data[name] = text
-    data.update({"images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0"})
+    for inline in context["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     data.update(changes)
     return url, data

@@ -78,6 +78,7 @@ class AdminPagesTests(TestCase):
             categories=[c.pk for c in draft.categories.all()],
             district=draft.district.pk,
             **{f"images-{key}": value for key, value in _empty_inline().items()},
+            **{f"milestones-{key}": value for key, value in _empty_inline().items()},
         )
         response = self.client.post(url, data)
         assert response.status_code == 302, response.context["adminform"].form.errors

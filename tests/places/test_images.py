@@ -235,9 +235,12 @@ class AdminUploadTests(TestCase):
         with saved.image.open("rb") as handle:
             assert not Image.open(BytesIO(handle.read())).getexif().get_ifd(GPS_IFD)
 
-    def test_admin_upload_writes_renditions(self):
-        response = self.post_inline(image_bytes("JPEG", size=(900, 600)))
-        assert response.status_code == 302, response.context["errors"]
+    def test_admin_upload_writes_renditions_once_committed(self):
+        with self.captureOnCommitCallbacks(execute=True) as callbacks:
+            response = self.post_inline(image_bytes("JPEG", size=(900, 600)))
+            assert response.status_code == 302, response.context["errors"]
+            assert PlaceImage.objects.get().renditions == {}  # not inside the request
+        assert len(callbacks) == 1
         assert list(PlaceImage.objects.get().renditions) == ["400", "800"]
 
 

@@ -3,15 +3,21 @@
 The numbers, for the README:
 - home: 8 (category counts, totals, featured entries + their categories, needs and images,
   needs with counts, districts with counts)
-- list: 9 (4 vocabularies for the filter form, count, page of entries + categories, needs,
-  images)
-- list with a search: 8 on both engines (the total comes with the page's rows, one plan)
-- detail: 9 (entry + its categories, needs, images, features; related entries + their
-  categories, needs, images); 6 when no related entry exists, as Django skips prefetching
-  for an empty result
-- GeoJSON: 6 (4 vocabularies, entries with a "seeks people" flag, categories)
-- CSV: 8 (4 vocabularies for the filters, 3 for the vocabularies' order, and one streamed
-  query for every entry with its district and joined category, feature and group names)
+- list: 15 (5 vocabularies for the filter form, the cache generation, 4 facet counts, count,
+  page of entries + categories, needs, images)
+- list with a search: 14 on both engines (the total comes with the page's rows, one plan)
+- map page: 12 (5 vocabularies, the cache generation, 4 facet counts, entries, entries with
+  coordinates)
+- map markers: 8 (5 vocabularies, the cache generation, categories, markers); 1 when cached
+  for this generation
+- detail: 11 (entry + its categories, needs, images, features, funding programmes,
+  milestones; related entries + their categories, needs, images); 8 when no related entry
+  exists, as Django skips prefetching for an empty result
+- GeoJSON: 9 (5 vocabularies, entries with a "seeks people" flag, categories, funding
+  programmes, milestones)
+- CSV: 10 (5 vocabularies for the filters, 4 for the vocabularies' order, and one streamed
+  query for every entry with its district, joined category, feature, group and funding names
+  and its milestones)
 """
 
 from django.core.cache import cache
@@ -29,12 +35,14 @@ from tests.factories import (
 )
 
 HOME = 8
-LIST = 9
-SEARCH = 8
-DETAIL = 9
-DETAIL_WITHOUT_RELATED = 6
-GEOJSON = 6
-CSV = 8
+LIST = 15
+SEARCH = 14
+DETAIL = 11
+DETAIL_WITHOUT_RELATED = 8
+GEOJSON = 9
+CSV = 10
+MAP = 12
+MARKERS = 8
 
 
 class QueryCountMixin:
@@ -98,6 +106,16 @@ class QueryCountMixin:
             response = self.client.get(reverse("places:place-geojson"))
         assert len(response.json()["features"]) == self.entries
 
+    def test_map_page(self):
+        with self.assertNumQueries(MAP):
+            response = self.client.get(reverse("places:place-map"))
+        assert response.context["result_count"] == self.entries
+
+    def test_markers(self):
+        with self.assertNumQueries(MARKERS):
+            response = self.client.get(reverse("places:place-markers"))
+        assert len(response.json()["markers"]) == self.entries
+
     def test_csv(self):
         with self.assertNumQueries(CSV):
             response = self.client.get(reverse("places:place-csv"))
@@ -138,6 +156,7 @@ class FragmentCacheQueryTests(TestCase):
     def test_list(self):
         with self.assertNumQueries(LIST + 1):
             self.client.get(reverse("places:place-list"), {"seite": 2})
-        with self.assertNumQueries(LIST):
+        # Warm: the 4 facet counts and the total come from the cache; a generation read stays.
+        with self.assertNumQueries(LIST - 4):
             response = self.client.get(reverse("places:place-list"))
         assert response.context["paginator"].count == self.entries

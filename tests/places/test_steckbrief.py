@@ -12,6 +12,7 @@ from django.urls import reverse
 from inquiries.forms import SuggestPlaceForm
 from places import steckbrief
 from places.models import Place
+from places.text import slugify_de
 from tests.factories import make_feature, make_place
 
 # Values whose display the tests pin; other declared facts get one from their field type.
@@ -29,6 +30,7 @@ SAMPLES = {
     "opening_info": "Samstags 10–16 Uhr\nSonntags nach Absprache",
     "step_free": Place.StepFree.PARTLY,
     "accessibility_notes": "Erdgeschoss stufenlos.",
+    "own_work_share": 40,
 }
 
 
@@ -38,6 +40,11 @@ def sample(fact):
     if fact.field in SAMPLES:
         return SAMPLES[fact.field]
     field = fact.model_field
+    if field.many_to_many:
+        name = f"{field.verbose_name} Beispiel"
+        return [field.related_model.objects.create(name=name, slug=slugify_de(name))]
+    if isinstance(field, models.BooleanField):
+        return not field.default
     if field.choices:
         return next(value for value, _label in field.choices if value != fact.unknown)
     if isinstance(field, models.DecimalField):

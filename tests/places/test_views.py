@@ -106,7 +106,7 @@ class HomeTests(TestCase):
             response = self.client.get(reverse("places:home"))
         self.assertContains(response, 'data-tile-url="https://tiles.example.org/{z}/{x}/{y}.png"')
         self.assertContains(response, 'data-attribution="© Beispiel"')
-        self.assertContains(response, f'data-geojson="{reverse("places:place-geojson")}"')
+        self.assertContains(response, f'data-markers-url="{reverse("places:place-markers")}"')
         self.assertContains(response, "Karte anzeigen")
         # Leaflet is loaded by map.js only after consent; no tile host appears in src/href.
         content = response.content.decode()
@@ -192,8 +192,11 @@ class ListTests(TestCase):
 
     def test_map_and_downloads_get_the_valid_filters(self):
         response = self.client.get(LIST_URL, {"kategorie": "wohnen-bauen", "art": "x", "seite": 1})
-        geojson = reverse("places:place-geojson")
-        self.assertContains(response, f'data-geojson="{geojson}?kategorie=wohnen-bauen"')
+        markers = reverse("places:place-markers")
+        self.assertContains(response, f'data-markers-url="{markers}?kategorie=wohnen-bauen"')
+        self.assertContains(
+            response, f'href="{reverse("places:place-geojson")}?kategorie=wohnen-bauen"'
+        )
         self.assertContains(
             response, f'href="{reverse("places:place-csv")}?kategorie=wohnen-bauen"'
         )

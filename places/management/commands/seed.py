@@ -8,11 +8,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from places import publishing
-from places.models import Category, District, Feature, Need, Place
+from places.models import Category, District, Feature, FundingProgramme, Milestone, Need, Place
 from places.text import slugify_de
 
 FIXTURES_DIR = settings.BASE_DIR / "fixtures"
-RELATIONS = {"categories": Category, "features": Feature, "needs": Need}
+RELATIONS = {
+    "categories": Category,
+    "features": Feature,
+    "needs": Need,
+    "funding_programmes": FundingProgramme,
+}
 
 
 class Command(BaseCommand):
@@ -28,7 +33,13 @@ class Command(BaseCommand):
     def handle(self, *args, fixtures, **options):
         self.created = 0
         vocabulary = self.read(fixtures / "vocabulary.json")
-        for model, key in [(Category, "categories"), (Feature, "features"), (Need, "needs")]:
+        vocabularies = [
+            (Category, "categories"),
+            (Feature, "features"),
+            (Need, "needs"),
+            (FundingProgramme, "funding_programmes"),
+        ]
+        for model, key in vocabularies:
             for row in vocabulary[key]:
                 self.create_missing(model, {"slug": row.pop("slug")}, row)
         for row in vocabulary["districts"]:
@@ -51,7 +62,8 @@ class Command(BaseCommand):
     def create_place(self, row):
         if Place.objects.filter(slug=row["slug"]).exists():
             return
-        relations = {name: row.pop(name) for name in RELATIONS}
+        relations = {name: row.pop(name, []) for name in RELATIONS}
+        milestones = [Milestone(**milestone) for milestone in row.pop("milestones", [])]
         status = row.pop("status", Place.Status.DRAFT)
         row["district"] = District.objects.get(code=row["district"])
         # "Zuletzt geprüft" stays empty: loading seed data checks nothing.
@@ -65,6 +77,10 @@ class Command(BaseCommand):
             if len(related) != len(set(relations[name])):
                 raise CommandError(f"{place.slug}: unknown {name} in {relations[name]}")
             getattr(place, name).set(related)
+        for milestone in milestones:
+            milestone.place = place
+            milestone.full_clean()
+            milestone.save()
         if status == Place.Status.PUBLISHED:
             publishing.publish(place)
         self.created += 1

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('places', '0007_search_document_and_cache_generation'),
+        ('places', '0008_search_document_and_cache_generation'),
     ]
 
     operations = [

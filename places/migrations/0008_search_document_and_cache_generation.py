@@ -30,7 +30,7 @@ def drop_gin_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('places', '0006_intake_moved_to_inquiries'),
+        ('places', '0007_how_it_was_done'),
     ]
 
     operations = [
