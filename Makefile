@@ -111,13 +111,15 @@ coverage: install
 	$(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
 
 # pre-commit runs the tools installed from the lock (local hooks), so .venv/bin goes first on PATH.
+PRE_COMMIT := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files
+
 lint: install
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
+	$(PRE_COMMIT) --show-diff-on-failure
 	$(MANAGE) makemigrations --check --dry-run
 
+# The same hooks, left to fix what they can; the second run shows what is left to do by hand.
 format: install
-	$(BIN)/ruff check --fix .
-	$(BIN)/ruff format .
+	$(PRE_COMMIT) >/dev/null || $(PRE_COMMIT)
 
 # Node tools for the audit only (never at deploy time). --ignore-scripts: vnu-jar's postinstall
 # would download a JDK; the machine's Java is used instead.

@@ -37,6 +37,18 @@ def check_cache():
         raise RuntimeError("cache did not return the value just written")
 
 
+def check_task_queue():
+    """The queue the worker takes tasks from answers (the database backend's table); with
+    the immediate backend of development there is no queue to check."""
+    from django.tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    backend = task_backends["default"]
+    if isinstance(backend, DatabaseBackend):
+        DBTaskResult.objects.using(DBTaskResult.objects.db).ready().exists()
+
+
 def run_checks():
     results = {}
     for name, path in settings.KREATIVORTE_READINESS_CHECKS.items():

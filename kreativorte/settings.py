@@ -302,6 +302,7 @@ CACHES = {"default": cache_from_url(os.environ.get("KREATIVORTE_CACHE_URL", ""))
 KREATIVORTE_READINESS_CHECKS = {
     "database": "kreativorte.health.check_database",
     "cache": "kreativorte.health.check_cache",
+    "tasks": "kreativorte.health.check_task_queue",
 }
 
 # Logs: one line per event on stdout with the request id; JSON in production, text in DEBUG.

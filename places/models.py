@@ -266,7 +266,7 @@ class PlaceQuerySet(models.QuerySet):
 
     # The columns a card shows (templates/places/includes/_place_card.html): the long texts
     # and the search document stay in the database.
-    CARD_FIELDS = ("name", "slug", "kind", "locality", "locality_part", "teaser")
+    CARD_FIELDS = ("name", "slug", "kind", "locality", "locality_part", "teaser", "former_use")
 
     def with_cards(self):
         """Everything a card needs and nothing more, in a constant number of queries."""

@@ -57,16 +57,22 @@ class OnePlanPaginator(Paginator):
 class HomeView(TemplateView):
     template_name = "places/home.html"
     featured_count = 6
+    seeking_shown = 3
 
     def get_context_data(self, **kwargs):
         published = Place.objects.published()
         return super().get_context_data(
             **kwargs,
             **cached_fragment("home-counts", self.counts),
-            # Featured entries first, topped up with the newest ones.
-            featured=published.with_cards().order_by("-featured", "-published_at", "name")[
-                : self.featured_count
-            ],
+            # Featured entries first, topped up with the newest ones; entries seeking people
+            # come last there, as "Mitmachen" shows them already.
+            featured=published.with_cards()
+            .with_seeking()
+            .order_by("-featured", "seeking", "-published_at", "name")[: self.featured_count],
+            # "Mitmachen": the newest entries looking for people.
+            seeking=published.seeking()
+            .with_cards()
+            .order_by("-published_at", "name")[: self.seeking_shown],
         )
 
     @staticmethod

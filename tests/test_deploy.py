@@ -1,6 +1,7 @@
 """Production settings and headers: HTTPS, HSTS, security headers, media, passwords, outages."""
 
 import importlib
+import io
 import json
 import os
 import socket
@@ -308,3 +309,21 @@ def test_unreachable_database_answers_503(database_url):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "503 60 True"
+
+
+@pytest.mark.django_db  # the handler checks earlier tests' connections at request start
+def test_the_wsgi_entry_point_gunicorn_loads_answers():
+    from kreativorte.wsgi import application
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/healthz",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.url_scheme": "http",
+    }
+    statuses = []
+    body = b"".join(application(environ, lambda status, headers: statuses.append(status)))
+    assert statuses == ["200 OK"]
+    assert json.loads(body) == {"status": "ok"}

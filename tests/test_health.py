@@ -47,7 +47,10 @@ class HealthTests(TestCase):
         with self.assertNumQueries(1):
             response = self.client.get("/readyz", headers={"host": "10.0.0.5"})
         assert response.status_code == 200
-        assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+        assert response.json() == {
+            "status": "ok",
+            "checks": {"database": "ok", "cache": "ok", "tasks": "ok"},
+        }
         assert "max-age=0" in response["Cache-Control"]
 
     def test_readiness_fails_without_the_database(self):
@@ -58,11 +61,24 @@ class HealthTests(TestCase):
         ):
             response = self.client.get("/readyz")
         assert response.status_code == 503
-        assert response.json()["checks"] == {"database": "error", "cache": "ok"}
+        assert response.json()["checks"] == {"database": "error", "cache": "ok", "tasks": "ok"}
         assert "connection refused" not in response.text
         assert logs.output == [
             "WARNING:kreativorte.health:readiness check database failed: OperationalError"
         ]
+
+    @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+    def test_readiness_asks_the_database_queue(self):
+        with self.assertNumQueries(2):
+            response = self.client.get("/readyz")
+        assert response.json()["checks"]["tasks"] == "ok"
+        with (
+            connection.execute_wrapper(fail_every_query),
+            self.assertLogs("kreativorte.health", "WARNING") as logs,
+        ):
+            response = self.client.get("/readyz")
+        assert response.json()["checks"]["tasks"] == "error"
+        assert "readiness check tasks failed: OperationalError" in logs.output[-1]
 
     def test_readiness_fails_when_the_cache_loses_writes(self):
         with (
@@ -72,6 +88,20 @@ class HealthTests(TestCase):
             response = self.client.get("/readyz")
         assert response.status_code == 503
         assert response.json()["checks"]["cache"] == "error"
+
+    @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+    def test_readiness_checks_the_task_queue_of_the_worker(self):
+        with self.assertNumQueries(2):
+            response = self.client.get("/readyz")
+        assert response.json()["checks"]["tasks"] == "ok"
+        with (
+            connection.execute_wrapper(fail_every_query),
+            self.assertLogs("kreativorte.health", "WARNING") as logs,
+        ):
+            response = self.client.get("/readyz")
+        assert response.status_code == 503
+        assert response.json()["checks"]["tasks"] == "error"
+        assert "readiness check tasks failed: OperationalError" in logs.output[-1]
 
     @override_settings(
         KREATIVORTE_READINESS_CHECKS={
@@ -243,7 +273,7 @@ def unreachable_redis(settings):
 def test_readiness_reports_an_unreachable_redis(unreachable_redis, client, caplog):
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json()["checks"] == {"database": "ok", "cache": "error"}
+    assert response.json()["checks"] == {"database": "ok", "cache": "error", "tasks": "ok"}
 
 
 def test_an_unreachable_redis_is_a_miss_not_an_error(unreachable_redis, caplog):

@@ -4,11 +4,16 @@ from scripts.audit.config import TILE_PATH
 
 
 def measure(items, kinds, budget, source):
-    """Sum (resource type, url, bytes) items of the given kinds; map tiles never count."""
-    total, by_type = 0, {}
+    """Sum (resource type, url, bytes) items of the given kinds; map tiles never count.
+
+    A file other than a document counts once per visit: the audit's request routing turns
+    Playwright's cache off, so a visit with two page loads (a form sent, a fallback page) would
+    otherwise count the same hashed, cached font or stylesheet twice."""
+    total, by_type, seen = 0, {}, set()
     for kind, url, size in items:
-        if kind not in kinds or TILE_PATH in url:
+        if kind not in kinds or TILE_PATH in url or (kind != "document" and url in seen):
             continue
+        seen.add(url)
         by_type[kind] = by_type.get(kind, 0) + size
         total += size
     return {"source": source, "bytes": total, "by_type": by_type, "over": total > budget}

@@ -28,6 +28,12 @@ def json_ld(response):
     return json.loads(match.group(1))
 
 
+def navigation(content, variant):
+    """The header's main navigation: "menu" (the phones' disclosure) or "bar" (wide screens)."""
+    start = content.index(f'<nav class="site-nav site-nav--{variant}"')
+    return content[start : content.index("</nav>", start)]
+
+
 class HomeTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -73,14 +79,16 @@ class HomeTests(TestCase):
 
     def test_header_and_footer_navigation(self):
         content = self.client.get(reverse("places:home")).content.decode()
-        nav = content[content.index('<nav class="site-nav"') : content.index("</nav>")]
-        for href, text in [
-            (LIST_URL, "Orte entdecken"),
-            (f"{LIST_URL}?sucht=alle", "Mitmachen"),
-            (reverse("inquiries:suggest"), "Ort vorschlagen"),
-            (reverse("inquiries:contact"), "Kontakt"),
-        ]:
-            assert f'href="{href}"' in nav and text in nav
+        # The same links twice: in the phones' "Menü" disclosure and in the wide screens' bar.
+        for variant in ["menu", "bar"]:
+            nav = navigation(content, variant)
+            for href, text in [
+                (LIST_URL, "Orte entdecken"),
+                (f"{LIST_URL}?sucht=alle", "Mitmachen"),
+                (reverse("inquiries:suggest"), "Ort vorschlagen"),
+                (reverse("inquiries:contact"), "Kontakt"),
+            ]:
+                assert f'href="{href}"' in nav and text in nav
         footer = content[content.index("<footer") :]
         assert reverse("places:place-csv") in footer
         assert reverse("places:place-geojson") in footer
@@ -88,7 +96,7 @@ class HomeTests(TestCase):
     def test_navigation_marks_the_current_section(self):
         def current(query=""):
             content = self.client.get(f"{LIST_URL}{query}").content.decode()
-            nav = content[content.index('<nav class="site-nav"') : content.index("</nav>")]
+            nav = navigation(content, "bar")
             return re.findall(r'<a [^>]*aria-current="page"[^>]*>([^<]+)</a>', nav)
 
         assert current() == ["Orte entdecken"]

@@ -6,6 +6,7 @@ the last one stops gunicorn to see nginx's own error page.
 """
 
 import contextlib
+import json
 import os
 import re
 import socket
@@ -47,6 +48,9 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "geolocation=()",
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload",
 }
 FORM_MIN_SECONDS = 3.2  # KREATIVORTE_FORM_MIN_SECONDS, the production default, plus a margin
 
@@ -119,6 +123,30 @@ def test_every_security_header_on_pages(client):
         response = client.get(path)
         for header, expected in SECURITY_HEADERS.items():
             assert expected in response.header(header), (path, header)
+
+
+def test_plain_http_is_redirected_to_https(chain):
+    response = Client(PORT, forwarded_proto="").get("/orte/")
+    assert response.status == 301
+    assert response.header("Location") == f"https://127.0.0.1:{PORT}/orte/"
+
+
+def test_readiness_through_nginx_covers_database_cache_and_task_queue(client):
+    response = client.get("/readyz")
+    assert response.status == 200
+    assert json.loads(response.body)["checks"] == {"database": "ok", "cache": "ok", "tasks": "ok"}
+
+
+def test_deploy_check_is_clean(chain):
+    result = subprocess.run(
+        [chain.python, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=chain.env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
 
 
 def test_pages_are_compressed(client):
