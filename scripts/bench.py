@@ -69,8 +69,10 @@ pages = {
     "search rare": "/orte/?q=seifenmanufaktur",
     "2 filters + search": f"/orte/?kategorie={category.slug}&kreis={district.slug}&q=hof",
     "detail": detail.get_absolute_url(),
-    "map data": "/orte.geojson",
-    "map data, filtered": f"/orte.geojson?kreis={district.slug}",
+    "map page": "/karte/",
+    "map data (markers)": "/karte/marker.json",
+    "map data, filtered": f"/karte/marker.json?kreis={district.slug}",
+    "GeoJSON export, filtered": f"/orte.geojson?kreis={district.slug}",
     "CSV": "/orte.csv",
 }
 client = Client()
