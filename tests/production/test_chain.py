@@ -49,7 +49,8 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
-    "Permissions-Policy": "geolocation=()",
+    # Geolocation for this site only ("Mein Standort", after a click); camera and the rest off.
+    "Permissions-Policy": "camera=(), geolocation=(self)",
     "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload",
 }
 FORM_MIN_SECONDS = 3.2  # KREATIVORTE_FORM_MIN_SECONDS, the production default, plus a margin
