@@ -51,7 +51,13 @@ _ASCII_TO_UMLAUT = {"ae": "ä", "oe": "ö", "ue": "ü"}
 # C the description. Related names are paths from Place; a new relation (a region, say) is one
 # more entry here and in ``_RELATED_SQL``.
 SHORT_TEXT_FIELDS = ("teaser", "locality", "locality_part", "former_use")
-RELATED_NAMES = ("district__name", "categories__name", "features__name", "needs__name")
+RELATED_NAMES = (
+    "district__name",
+    "district__regions__name",
+    "categories__name",
+    "features__name",
+    "needs__name",
+)
 
 # Marks a word of the name in ``search_text``, for the SQLite ranking.
 NAME_MARK = "#"
@@ -147,6 +153,10 @@ def search_text(name, texts):
 
 _RELATED_SQL = {
     "district__name": "(SELECT d.name FROM {district} d WHERE d.id = p.district_id)",
+    "district__regions__name": (
+        "(SELECT string_agg(r.name, ' ') FROM {region_districts} rd "
+        "JOIN {region} r ON r.id = rd.region_id WHERE rd.district_id = p.district_id)"
+    ),
     "categories__name": (
         "(SELECT string_agg(c.name, ' ') FROM {place_categories} pc "
         "JOIN {category} c ON c.id = pc.category_id WHERE pc.place_id = p.id)"
@@ -163,11 +173,13 @@ _RELATED_SQL = {
 
 
 def _tables():
-    from .models import Category, District, Feature, Need, Place
+    from .models import Category, District, Feature, Need, Place, Region
 
     return {
         "place": Place._meta.db_table,
         "district": District._meta.db_table,
+        "region": Region._meta.db_table,
+        "region_districts": Region.districts.through._meta.db_table,
         "category": Category._meta.db_table,
         "feature": Feature._meta.db_table,
         "need": Need._meta.db_table,
@@ -177,7 +189,7 @@ def _tables():
     }
 
 
-def refresh_search_documents(place_ids=None, using="default"):
+def refresh_search_documents(place_ids=None, using="default", related=RELATED_NAMES):
     """Rebuild the stored search document of the given entries (all when ``None``).
 
     One UPDATE on PostgreSQL, computed by the database itself; on SQLite the stems are made
@@ -188,16 +200,16 @@ def refresh_search_documents(place_ids=None, using="default"):
         if not place_ids:
             return
     if connections[using].vendor == "postgresql":
-        _refresh_postgres(place_ids, using)
+        _refresh_postgres(place_ids, using, related)
     else:
-        _refresh_python(place_ids, using)
+        _refresh_python(place_ids, using, related)
 
 
-def _refresh_postgres(place_ids, using):
+def _refresh_postgres(place_ids, using, related):
     tables = _tables()
     short = ", ".join(
         [f"p.{field}" for field in SHORT_TEXT_FIELDS]
-        + [_RELATED_SQL[path].format(**tables) for path in RELATED_NAMES]
+        + [_RELATED_SQL[path].format(**tables) for path in related]
     )
 
     # A slash becomes a space: PostgreSQL's parser reads "Wohnen/Bauen" as one file path.
@@ -217,7 +229,7 @@ def _refresh_postgres(place_ids, using):
         cursor.execute(sql, params)
 
 
-def _refresh_python(place_ids, using, batch_size=2000):
+def _refresh_python(place_ids, using, related, batch_size=2000):
     from .models import Place
 
     places = Place.objects.using(using).order_by("pk")
@@ -227,16 +239,16 @@ def _refresh_python(place_ids, using, batch_size=2000):
     ids = list(places.values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
-        related = {pk: [] for pk in batch}
-        for path in RELATED_NAMES:
+        names = {pk: [] for pk in batch}
+        for path in related:
             rows = Place.objects.using(using).filter(pk__in=batch).values_list("pk", path)
             for pk, name in rows:
                 if name:
-                    related[pk].append(name)
+                    names[pk].append(name)
         updates = []
         for row in Place.objects.using(using).filter(pk__in=batch).values(*fields):
             texts = [row[field] for field in SHORT_TEXT_FIELDS]
-            texts += [*related[row["pk"]], row["description"]]
+            texts += [*names[row["pk"]], row["description"]]
             updates.append(Place(pk=row["pk"], search_text=search_text(row["name"], texts)))
         Place.objects.using(using).bulk_update(updates, ["search_text"])
 
@@ -352,10 +364,34 @@ def _vocabulary_saved(sender, instance, created=False, using="default", **kwargs
     refresh_search_documents(ids, using=using)
 
 
+def _region_saved(sender, instance, created=False, using="default", **kwargs):
+    """A renamed region: rebuild the entries in its districts."""
+    if created:
+        return
+    from .models import Place
+
+    ids = Place.objects.using(using).filter(district__regions=instance).values_list("pk", flat=True)
+    refresh_search_documents(ids, using=using)
+
+
+def _region_districts_changed(sender, action, using="default", **kwargs):
+    """Districts added to or taken from a region: rebuild every document (a rare editorial
+    action; one UPDATE on PostgreSQL)."""
+    if action in {"post_add", "post_remove", "post_clear"}:
+        refresh_search_documents(using=using)
+
+
 def connect_signals():
     from django.db.models.signals import m2m_changed, post_save
 
-    from .models import Category, District, Feature, Need, Place
+    from .models import Category, District, Feature, Need, Place, Region
+
+    post_save.connect(_region_saved, sender=Region, dispatch_uid="search_region_saved")
+    m2m_changed.connect(
+        _region_districts_changed,
+        sender=Region.districts.through,
+        dispatch_uid="search_region_districts",
+    )
 
     post_save.connect(_place_saved, sender=Place, dispatch_uid="search_place_saved")
     for relation in (Place.categories, Place.features, Place.needs):

@@ -11,7 +11,11 @@ from django.db import migrations, models
 def build_documents(apps, schema_editor):
     from places.search import refresh_search_documents
 
-    refresh_search_documents(using=schema_editor.connection.alias)
+    # Regions arrive in 0012 (and 0013 takes their names in); their tables do not exist here.
+    refresh_search_documents(
+        using=schema_editor.connection.alias,
+        related=("district__name", "categories__name", "features__name", "needs__name"),
+    )
 
 
 def gin_index(apps, schema_editor):

@@ -3,7 +3,7 @@
 from django.db import connection
 from django.test import TestCase
 
-from places.models import Place
+from places.models import Place, Region
 from places.search import (
     GERMAN_STOP_WORDS,
     fold,
@@ -312,6 +312,20 @@ class WordFormAndVocabularyTests(TestCase):
         assert self.search("Jerichower") == ["Vierseitenhof Mahlitz"]
         assert self.search("Jerichower Land Hof") == ["Vierseitenhof Mahlitz"]
         assert self.search("Mitbewohner") == ["Vierseitenhof Mahlitz"]
+
+    def test_region_names_are_searchable_and_follow_changes(self):
+        # The migrations put Jerichower Land into the region "Magdeburg/Börde".
+        assert self.search("Magdeburg") == ["Vierseitenhof Mahlitz"]
+        region = Region.objects.filter(districts=self.district).exclude(name="Sachsen-Anhalt").get()
+        region.name = "Elbe-Heide-Land"
+        region.save()
+        assert self.search("Magdeburg") == []
+        assert self.search("Heide") == ["Vierseitenhof Mahlitz"]
+        flaeming = Region.objects.create(name="Testregion Fläming", slug="testregion-flaeming")
+        flaeming.districts.add(self.school.district)
+        assert self.search("Fläming") == ["Alte Schule Wenddorf"]
+        flaeming.districts.remove(self.school.district)
+        assert self.search("Fläming") == []
 
     def test_category_names_are_searchable(self):
         category = make_category(name="Leben/Tourismus")

@@ -210,6 +210,7 @@ def test_upload_through_the_suggest_form_is_stored_and_served_by_nginx(client, c
         **form["fields"],
         "name": "Smoke-Mühle",
         "kind": form["choices"]["kind"][0],
+        "stage": form["choices"]["stage"][0],
         "categories": form["choices"]["categories"][:1],
         "locality": "Testhausen",
         "district": form["choices"]["district"][0],
