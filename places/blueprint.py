@@ -4,11 +4,11 @@ The facts themselves are declared once in ``places/steckbrief.py`` (section "Wie
 wurde"); this module counts entries by them and builds the comparison table from them.
 """
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from . import steckbrief
-from .models import BuildingType, FundingProgramme, OrganisationForm, Place
+from .models import BuildingType, FundingProgramme, OrganisationForm
 
 
 def building_type_counts(places):
@@ -26,16 +26,7 @@ def building_type_counts(places):
 
 def plan_counts(places, plans):
     """``[(slug, label, count), …]`` for each plan, in one query."""
-    through_categories = Place.categories.through.objects.filter(place=OuterRef("pk"))
-    through_features = Place.features.through.objects.filter(place=OuterRef("pk"))
-    aggregates = {
-        slug: Count(
-            "pk",
-            filter=Q(Exists(through_categories.filter(category__slug__in=plan.categories)))
-            | Q(Exists(through_features.filter(feature__slug__in=plan.features))),
-        )
-        for slug, plan in plans.items()
-    }
+    aggregates = {slug: Count("pk", filter=plan.condition()) for slug, plan in plans.items()}
     counts = places.order_by().aggregate(**aggregates)
     return [(slug, plan.label, counts[slug]) for slug, plan in plans.items() if counts[slug]]
 

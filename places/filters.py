@@ -199,6 +199,17 @@ class Plan:
     categories: tuple = ()
     features: tuple = ()
 
+    def condition(self):
+        """The entry has one of the plan's categories or features: a Q for ``filter()`` and
+        for a conditional ``Count``."""
+        categories = Place.categories.through.objects.filter(
+            place=OuterRef("pk"), category__slug__in=self.categories
+        )
+        features = Place.features.through.objects.filter(
+            place=OuterRef("pk"), feature__slug__in=self.features
+        )
+        return Q(Exists(categories)) | Q(Exists(features))
+
 
 PLANS = {
     "coworking": Plan(
@@ -446,14 +457,7 @@ class PlaceFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=with_all)
 
     def filter_plan(self, queryset, name, value):
-        plan = PLANS[value]
-        categories = Place.categories.through.objects.filter(
-            place=OuterRef("pk"), category__slug__in=plan.categories
-        )
-        features = Place.features.through.objects.filter(
-            place=OuterRef("pk"), feature__slug__in=plan.features
-        )
-        return queryset.filter(Exists(categories) | Exists(features))
+        return queryset.filter(PLANS[value].condition())
 
     def filter_funding(self, queryset, name, value):
         through = Place.funding_programmes.through.objects.filter(place=OuterRef("pk"))

@@ -41,11 +41,15 @@ GEOJSON_FIELDS = [
     "locality_part",
     "latitude",
     "longitude",
-    # "Wie es gemacht wurde", for founders' own maps and analyses.
-    "building_type",
-    "organisation_form",
-    "ownership",
 ]
+# "Wie es gemacht wurde", for founders' own maps and analyses: the Steckbrief's own facts, under
+# their CSV column names (gebaeudetyp, rechtsform, eigentum).
+GEOJSON_FACTS = [
+    fact
+    for fact in steckbrief.exported_facts()
+    if fact.field in {"building_type", "organisation_form", "ownership"}
+]
+GEOJSON_FIELDS += [fact.field for fact in GEOJSON_FACTS]
 
 
 def geojson_feature(place, url, kind_labels):
@@ -68,12 +72,8 @@ def geojson_feature(place, url, kind_labels):
             "locality": place.locality,
             "locality_part": place.locality_part,
             "seeking": place.seeking,
-            "gebaeudetyp": place.get_building_type_display() if place.building_type else "",
-            "rechtsform": (
-                place.get_organisation_form_display() if place.organisation_form else ""
-            ),
-            "eigentum": place.get_ownership_display() if place.ownership else "",
-            "foerderung": [programme.name for programme in place.funding_programmes.all()],
+            **{fact.column: fact.export(place) or "" for fact in GEOJSON_FACTS},
+            "foerderung": steckbrief.programme_names(place),
             "zeitleiste": blueprint.timeline_text(place.milestones.all()),
         },
     }
