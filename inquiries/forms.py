@@ -431,14 +431,7 @@ class SuggestPlaceForm(ProtectedForm, forms.ModelForm):
         }
 
     field_order = [
-        "name",
-        "kind",
-        "stage",
-        "categories",
-        "locality",
-        "district",
-        "description",
-        "website",
+        *Meta.fields,
         *[f"photo_{number}" for number in range(1, MAX_PHOTOS + 1)],
         "photo_credit",
         "rights_confirmed",
