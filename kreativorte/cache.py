@@ -1,4 +1,5 @@
-"""Django's Redis cache, except that an unreachable Redis is a cache miss, not a server error.
+"""Django's Redis cache, except that an unreachable Redis is a cache miss, not a server error,
+and that a Redis client is made once per connection pool instead of once per call.
 
 A cache holds nothing that is not also in the database, so while Redis is away pages are built
 fresh and writes to the cache are skipped (each logged as a warning): visitors and editors keep
@@ -43,6 +44,19 @@ def false(*args):
 
 
 class TolerantRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        """One client per connection pool, made once. Django makes a new one for every call,
+        and making one (it fills its table of reply callbacks) costs more than the GET."""
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)
+        return client
+
     add = tolerate_outage(false)(RedisCacheClient.add)
     get = tolerate_outage(lambda key, default: default)(RedisCacheClient.get)
     set = tolerate_outage(nothing)(RedisCacheClient.set)

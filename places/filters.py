@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from . import gazetteer
-from .cache import query_key
+from .cache import cached_fragment
 from .geo import Point
 from .models import (
     BuildingType,
@@ -525,19 +524,12 @@ class PlaceFilter(django_filters.FilterSet):
         generation and selection, so a repeated view costs none of these queries."""
         if hasattr(self, "_facets"):
             return self._facets
-        key = self._facet_cache_key()
-        counts = cache.get(key)
-        if counts is None:
-            counts = self._facet_counts()
-            cache.set(key, counts, FACET_CACHE_SECONDS)
-        self._facets = {name: self._facet(name, counts[name]) for name in self.FACETS}
-        return self._facets
-
-    def _facet_cache_key(self):
         query = self.cleaned_query()
         for name in ("sortierung", "seite"):
             query.pop(name, None)
-        return query_key("facets", query)
+        counts = cached_fragment("facets", self._facet_counts, query, FACET_CACHE_SECONDS)
+        self._facets = {name: self._facet(name, counts[name]) for name in self.FACETS}
+        return self._facets
 
     def _facet_counts(self):
         base = Place.objects.published().order_by()

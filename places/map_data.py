@@ -13,10 +13,9 @@ a visitor request never rebuilds an unchanged payload. At 10,000 entries the lis
 
 import json
 
-from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 
-from .cache import query_key
+from .cache import cached_fragment
 from .models import Category, Place
 
 FORMAT_VERSION = 1
@@ -64,13 +63,7 @@ def marker_payload(places):
 def cached_marker_payload(query, build):
     """The payload for this query string from the cache, else ``build()`` (which may return
     None for invalid filters: nothing is cached then)."""
-    key = query_key("markers", query)
-    body = cache.get(key)
-    if body is None:
-        body = build()
-        if body is not None:
-            cache.set(key, body, CACHE_SECONDS)
-    return body
+    return cached_fragment("markers", build, query, seconds=CACHE_SECONDS)
 
 
 def popup(place, url):

@@ -2,12 +2,14 @@
 
 Views opt in with ``cache_for_visitors``. ``PageCacheMiddleware`` sits right after WhiteNoise,
 so a stored page costs little more than a static file: for a GET or HEAD without a session
-cookie it looks up the URL's copy for the current generation (places/cache.py) and returns it
-before sessions, URL routing and the view run; the outer middleware (security headers, CSP)
-still runs for every response. Nothing personal is ever stored or served: a request carrying a
-session (a logged-in editor, a visitor with a pending form) always gets a freshly built page,
-and a response is only stored when its view opted in and building it wrote nothing to the
-session, used no CSRF token (so pages with a form never enter the cache) and set no cookie.
+cookie it looks up the URL's copy, which carries the generation it was built under, together
+with the current generation (places/cache.py: one round trip to Redis), and returns it when the
+two agree, before sessions, URL routing and the view run; the outer middleware (security
+headers, CSP) still runs for every response. Nothing personal is ever stored or served: a
+request carrying a session (a logged-in editor, a visitor with a pending form) always gets a
+freshly built page, and a response is only stored when its view opted in and building it
+wrote nothing to the session, used no CSRF token (so pages with a form never enter the cache)
+and set no cookie.
 """
 
 import hashlib
@@ -17,7 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 
-from .cache import generation
+from .cache import generation_and
 
 CACHEABLE = "kreativorte_cacheable"
 
@@ -26,10 +28,11 @@ def _anonymous(request):
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
-def page_key(request, generation_value):
+def page_key(request):
+    """One key per URL: a page stored under an older generation is overwritten, not kept."""
     url = f"{request.get_host()}{request.get_full_path()}"
     digest = hashlib.blake2b(url.encode(), digest_size=16).hexdigest()
-    return f"kreativorte:page:{generation_value}:{digest}"
+    return f"kreativorte:page:{digest}"
 
 
 def _storable(request, response):
@@ -69,10 +72,12 @@ class PageCacheMiddleware:
         seconds = settings.KREATIVORTE_PAGE_CACHE_SECONDS
         if not seconds or request.method not in ("GET", "HEAD") or not _anonymous(request):
             return self.get_response(request)
-        key = page_key(request, generation())
-        stored = cache.get(key)
-        if stored is not None:
-            content, headers = stored
+        key = page_key(request)
+        current, stored = generation_and(key)
+        if current is None:  # the shared cache is away: build, store nothing
+            return self.get_response(request)
+        if stored is not None and stored[0] == current:
+            _generation, content, headers = stored
             response = HttpResponse(content)
             for name, value in headers:
                 response[name] = value
@@ -80,19 +85,5 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if _storable(request, response):
             headers = [(name, value) for name, value in response.items() if name != "Set-Cookie"]
-            cache.set(key, (response.content, headers), seconds)
+            cache.set(key, (current, response.content, headers), seconds)
         return response
-
-
-def cached_fragment(name, build):
-    """``build()``, stored for the current generation: data many pages share (the home page's
-    counts over every entry), kept for KREATIVORTE_FRAGMENT_CACHE_SECONDS (0: always built)."""
-    seconds = settings.KREATIVORTE_FRAGMENT_CACHE_SECONDS
-    if not seconds:
-        return build()
-    key = f"kreativorte:fragment:{name}:{generation()}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, seconds)
-    return value

@@ -12,6 +12,7 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from . import blueprint, gazetteer, geo, map_data, open_data
+from .cache import cached_fragment
 from .filters import PLANS, PlaceFilter
 from .forms import MAX_COMPARED, CompareForm
 from .models import (
@@ -24,7 +25,7 @@ from .models import (
     PlaceQuerySet,
     published_count,
 )
-from .page_cache import cache_for_visitors, cached_fragment
+from .page_cache import cache_for_visitors
 
 OPEN_DATA_CACHE = cache_control(public=True, max_age=300)
 

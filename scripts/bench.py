@@ -100,6 +100,11 @@ def parse_args():
         default="postgres://postgres@127.0.0.1:5432/kreativorte_bench",
         help="PostgreSQL base URL; the size is appended to the database name",
     )
+    parser.add_argument(
+        "--cache-url",
+        default="redis://127.0.0.1:6379/14",
+        help="the cache, as in production (emptied before each run); '' for local memory",
+    )
     parser.add_argument("--reuse", action="store_true", help="keep a database already seeded")
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=8)
@@ -107,7 +112,7 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8020)
     parser.add_argument("--cache", default="off,on", help="page cache modes to measure")
-    parser.add_argument("--pages", default="", help="only these pages (comma-separated names)")
+    parser.add_argument("--pages", default="", help="only these pages (names separated by ';')")
     parser.add_argument("--output", type=Path, default=BASE_DIR / "var" / "bench.json")
     return parser.parse_args()
 
@@ -167,6 +172,13 @@ def prepare(env, size, reuse):
     seconds = time.monotonic() - began
     print(f"  seed_demo --count {size}: {seconds:.1f} s")
     return round(seconds, 1)
+
+
+def empty_cache(url):
+    if url:
+        import redis
+
+        redis.Redis.from_url(url).flushdb()
 
 
 def start_server(env, args):
@@ -260,14 +272,18 @@ def bench_size(args, size, script, tmp):
         "DJANGO_MEDIA_ROOT": str(tmp / "media"),
         "DATABASE_URL": database_url(args, size),
         "KREATIVORTE_PAGE_CACHE_SECONDS": "0",
+        "KREATIVORTE_CACHE_URL": args.cache_url,
     }
     seed_seconds = prepare(env, size, args.reuse)
     manage(env, "collectstatic", "--noinput", "-v0")
-    setup = manage(env, "shell", "-c", PAGE_SETUP, capture=True)
+    # Query counts of a page built from scratch: no fragment comes from the cache.
+    setup = manage(
+        {**env, "KREATIVORTE_FRAGMENT_CACHE_SECONDS": "0"}, "shell", "-c", PAGE_SETUP, capture=True
+    )
     info = json.loads(next(x for x in setup.splitlines() if x.startswith("PAGES "))[6:])
     pages = dict(info["pages"])
     if args.pages:
-        wanted = set(args.pages.split(","))
+        wanted = set(args.pages.split(";"))
         pages = {name: path for name, path in pages.items() if name in wanted}
     base = f"http://127.0.0.1:{args.port}"
     result = {
@@ -281,6 +297,7 @@ def bench_size(args, size, script, tmp):
     }
     for mode in args.cache.split(","):
         env["KREATIVORTE_PAGE_CACHE_SECONDS"] = "600" if mode == "on" else "0"
+        empty_cache(args.cache_url)
         server = start_server(env, args)
         try:
             list_size = fetch(base + "/orte/")[0]
@@ -398,6 +415,7 @@ def write_report(args, results):
         "engine": args.engine,
         "wrk": f"-t{args.threads} -c{args.connections} -d{args.duration}s",
         "gunicorn_workers": args.workers,
+        "cache": args.cache_url or "local memory",
         "results": results,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)

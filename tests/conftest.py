@@ -1,8 +1,11 @@
 import os
+import socket
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import override_settings
+
+from kreativorte.settings import cache_from_url
 
 # The production smoke test starts nginx, gunicorn and a worker from a fresh virtual environment;
 # `make smoke` runs it on its own (CI after the suites).
@@ -42,3 +45,27 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+REDIS_URL = os.environ.get("KREATIVORTE_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
+
+
+def redis_reachable():
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The production cache: Redis (database 3, emptied before and after)."""
+    if not redis_reachable():
+        if os.environ.get("CI"):
+            pytest.fail("Redis is needed on 127.0.0.1:6379 in CI")
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    settings.CACHES = {"default": cache_from_url(REDIS_URL)}
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()
