@@ -409,14 +409,8 @@ class PlaceFilter(django_filters.FilterSet):
         districts = {state: [] for state in State.values}
         # Slugs by primary key, for the facet counts (which group by foreign key).
         self._slugs = {}
-        rows = {
-            "kategorie": Category.objects.values_list("pk", "slug", "name"),
-            "kreis": District.objects.values_list("pk", "slug", "name", "state"),
-            "merkmal": Feature.objects.values_list("pk", "slug", "name"),
-            "sucht": Need.objects.values_list("pk", "slug", "name"),
-        }
-        for name, queryset in rows.items():
-            rows[name] = list(queryset)
+        rows = cached_fragment("vocabularies", self._vocabulary_rows)
+        for name in ("kategorie", "kreis", "merkmal", "sucht"):
             self._slugs[name] = {row[0]: row[1] for row in rows[name]}
         for _pk, slug, name, state in sorted(
             rows["kreis"], key=lambda row: district_sort_key(row[2])
@@ -430,10 +424,22 @@ class PlaceFilter(django_filters.FilterSet):
                 (SEEKING_ANY, _("Mitwirkende jeder Art")),
                 *(row[1:] for row in rows["sucht"]),
             ],
-            "foerderung": list(FundingProgramme.objects.values_list("slug", "name")),
+            "foerderung": rows["foerderung"],
         }
         for name, choices in vocabularies.items():
             self.filters[name].extra["choices"] = choices
+
+    @staticmethod
+    def _vocabulary_rows():
+        """The options of the vocabulary filters: the same for every request until an editor
+        changes a vocabulary (which bumps the generation)."""
+        return {
+            "kategorie": list(Category.objects.values_list("pk", "slug", "name")),
+            "kreis": list(District.objects.values_list("pk", "slug", "name", "state")),
+            "merkmal": list(Feature.objects.values_list("pk", "slug", "name")),
+            "sucht": list(Need.objects.values_list("pk", "slug", "name")),
+            "foerderung": list(FundingProgramme.objects.values_list("slug", "name")),
+        }
 
     def filter_search(self, queryset, name, value):
         return search_places(queryset, value.replace("\x00", ""))

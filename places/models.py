@@ -289,8 +289,15 @@ class PlaceQuerySet(models.QuerySet):
     CARD_FIELDS = ("name", "slug", "kind", "locality", "locality_part", "teaser", "former_use")
 
     def with_cards(self):
-        """Everything a card needs and nothing more, in a constant number of queries."""
-        return self.only(*self.CARD_FIELDS).prefetch_related(
+        """The columns a card shows. What else it shows (categories, needs, the first photo)
+        is fetched by ``places.fragments.place_cards`` for the cards it has to render, in a
+        constant number of queries, and not at all for cards it reads from the cache."""
+        return self.only(*self.CARD_FIELDS)
+
+    @staticmethod
+    def card_prefetches():
+        """The relations a card shows, for ``prefetch_related_objects``."""
+        return [
             models.Prefetch("categories", queryset=Category.objects.only("name", "slug")),
             models.Prefetch("needs", queryset=Need.objects.only("pk")),
             models.Prefetch(
@@ -299,7 +306,7 @@ class PlaceQuerySet(models.QuerySet):
                     "place_id", "image", "width", "height", "renditions", "order"
                 ),
             ),
-        )
+        ]
 
     def with_details(self):
         """The whole Steckbrief: every column but the search document, and all relations."""

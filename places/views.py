@@ -33,20 +33,42 @@ OPEN_DATA_CACHE = cache_control(public=True, max_age=300)
 class OnePlanPaginator(Paginator):
     """Pages of a search: the total comes with the page's rows (``COUNT(*) OVER ()``), so the
     database finds and ranks the hits once instead of once for the count and once for the page.
-    Only an empty page past the first asks for the count separately."""
+    Only an empty page past the first asks for the count separately.
+
+    Ranking costs time with every hit (a common word matches a third of all entries), so with
+    a ``selection`` (the query string without the page) a page's entry ids and the total are
+    kept as a fragment under the cache generation; the page after that is one lookup by id."""
+
+    def __init__(self, *args, selection=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.selection = selection
 
     def page(self, number):
         number = self.validate_number_format(number)
-        bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page])
-        if rows:
-            self.__dict__["count"] = rows[0].total_count
-        elif number == 1:
-            self.__dict__["count"] = 0
+        rows = []
+        if self.selection is None:
+            ids, total = self._ranked(number, rows)
         else:
+            query = self.selection.copy()
+            query["seite"] = str(number)
+            ids, total = cached_fragment("search-page", lambda: self._ranked(number, rows), query)
+        if total is None:
             number = self.validate_number(number)
             return super().page(number)
+        if ids and not rows:
+            by_id = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
+            rows = [by_id[pk] for pk in ids if pk in by_id]
+        self.__dict__["count"] = total
         return self._get_page(rows, number, self)
+
+    def _ranked(self, number, rows):
+        """The ids on page ``number`` and the total (None for an empty page past the first);
+        the rows themselves go into ``rows``."""
+        bottom = (number - 1) * self.per_page
+        rows.extend(self.object_list[bottom : bottom + self.per_page])
+        if rows:
+            return [row.pk for row in rows], rows[0].total_count
+        return [], 0 if number == 1 else None
 
     def validate_number_format(self, number):
         number = self.validate_number(number) if number == "last" else int(number)
@@ -126,15 +148,15 @@ class PlaceListView(DirectoryMixin, FilterView):
         return Place.objects.published().with_cards()
 
     def get_paginator(self, queryset, per_page, **kwargs):
+        query = self.filterset.cleaned_query()
+        query.pop("seite", None)
         if "search_rank" in queryset.query.annotations:
             queryset = queryset.annotate(total_count=Window(Count("pk")))
-            return OnePlanPaginator(queryset, per_page, **kwargs)
+            return OnePlanPaginator(queryset, per_page, selection=query, **kwargs)
         paginator = super().get_paginator(queryset, per_page, **kwargs)
         # The total of a filter combination is the same on every page and for every visitor
         # until the next editorial change: a fragment under the generation.
-        query = self.filterset.cleaned_query()
-        for name in ("seite", "sortierung"):
-            query.pop(name, None)
+        query.pop("sortierung", None)
         paginator.__dict__["count"] = cached_fragment(
             f"list-count:{query.urlencode()}", queryset.count
         )

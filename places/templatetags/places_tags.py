@@ -10,12 +10,24 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .. import gazetteer, open_data, steckbrief, structured_data
+from .. import fragments, gazetteer, open_data, steckbrief, structured_data
 
 register = template.Library()
 
 # As in django.utils.html.json_script: JSON that cannot close or open markup inside <script>.
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def place_cards(places):
+    """``{% place_cards places as cards %}``: each entry's card, rendered once per generation."""
+    return fragments.place_cards(places)
+
+
+@register.simple_tag(takes_context=True)
+def filter_form(context, filterset, action, sortable=False):
+    """``{% filter_form filter action sortable=True %}``: the form, once per selection."""
+    return fragments.filter_form(context["request"], filterset, action, sortable)
 
 
 @register.simple_tag

@@ -33,9 +33,17 @@ TWO_WORKERS = {
 
 
 class PageCacheTestCase(TestCase):
+    page_cache_seconds = 600
+
     def setUp(self):
-        # After the suite's autouse fixture that turns the page cache off (tests/conftest.py).
-        self.enterContext(override_settings(KREATIVORTE_PAGE_CACHE_SECONDS=600))
+        # After the suite's autouse fixture that turns the caches off (tests/conftest.py): the
+        # page cache over the fragment caches, as in production.
+        self.enterContext(
+            override_settings(
+                KREATIVORTE_PAGE_CACHE_SECONDS=self.page_cache_seconds,
+                KREATIVORTE_FRAGMENT_CACHE_SECONDS=600,
+            )
+        )
         cache.clear()
         self.category = make_category(name="Landleben")
         self.place = make_place(name="Alte Schule Wenddorf", categories=[self.category])
@@ -49,12 +57,17 @@ class PageCacheTestCase(TestCase):
 
 
 class FreshnessTests(PageCacheTestCase):
+    # Whether a write without a bump leaves the page as it was (only where whole pages are
+    # cached: with fragments alone, a page's rows are read afresh).
+    whole_pages_cached = True
+
     def assert_stale_until_bumped(self, url, write, expected, absent=None):
         before = self.get(url)
         if absent:
             assert absent in before
         write()
-        assert self.get(url) == before, "the page was not served from the cache"
+        if self.whole_pages_cached:
+            assert self.get(url) == before, "the page was not served from the cache"
         bump_generation()
         after = self.get(url)
         assert expected(after)
@@ -177,6 +190,39 @@ class FreshnessTests(PageCacheTestCase):
         assert Place.objects.filter(slug__startswith="demo-").count() == 3
 
 
+class FragmentFreshnessTests(FreshnessTests):
+    """The same changes with the page cache off: the cached fragments (cards, filter form and
+    facets, vocabularies, totals, a search's ranked pages) are never stale either."""
+
+    page_cache_seconds = 0
+    whole_pages_cached = False
+
+    def test_detail_page_of_an_unpublished_entry_is_gone_after_the_bump(self):
+        Place.objects.filter(pk=self.place.pk).update(status=Place.Status.DRAFT)
+        bump_generation()
+        assert self.client.get(self.detail_url).status_code == 404
+
+    def test_a_card_shows_a_rename_on_every_list(self):
+        url = f"{self.list_url}?q=Schule"
+        for page in (self.list_url, url, reverse("places:home")):
+            assert "Alte Schule Wenddorf" in self.get(page)
+        self.place.name = "Alte Schule Wenddorf am See"
+        self.place.save()
+        bump_generation()
+        for page in (self.list_url, url, reverse("places:home")):
+            with self.subTest(page=page):
+                assert "Alte Schule Wenddorf am See" in self.get(page)
+
+    def test_each_selection_keeps_its_own_filter_form(self):
+        chosen = f'value="{self.category.slug}" selected'
+        assert chosen not in self.get(self.list_url)
+        assert chosen in self.get(self.list_url, data={"kategorie": self.category.slug})
+        assert chosen not in self.get(self.list_url, data={"seite": 1})
+        invalid = self.get(self.list_url, data={"kategorie": "gibt-es-nicht"})
+        assert "field__error" in invalid
+        assert "field__error" not in self.get(self.list_url)
+
+
 class WhatIsNeverCachedTests(PageCacheTestCase):
     def test_a_cached_hit_costs_one_query_and_keeps_the_security_headers(self):
         self.get(self.list_url)
@@ -200,6 +246,7 @@ class WhatIsNeverCachedTests(PageCacheTestCase):
         Place.objects.filter(pk=self.place.pk).update(teaser="Anonym gesehen")
         assert "Anonym gesehen" in self.get(self.detail_url), "an editor's page was stored"
 
+    @override_settings(KREATIVORTE_FRAGMENT_CACHE_SECONDS=0)  # the page cache alone
     def test_a_request_with_a_session_is_built_fresh(self):
         self.get(self.list_url)
         make_place(name="Neu ohne Bump")

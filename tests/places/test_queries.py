@@ -133,8 +133,9 @@ class FiftyEntriesQueryTests(QueryCountMixin, TestCase):
 
 
 class FragmentCacheQueryTests(TestCase):
-    """With the fragment cache on (production default): the home page's counts and a list's
-    total are read once per generation; later requests read the generation instead."""
+    """With the fragment cache on (production default): counts, facets, vocabularies, cards,
+    the filter form and a search's ranked page are built once per generation; a warm request
+    reads the generation and the rows of its page, nothing else."""
 
     @classmethod
     def setUpTestData(cls):
@@ -148,17 +149,41 @@ class FragmentCacheQueryTests(TestCase):
         generation()  # the counter's row exists from the first editorial write on
 
     def test_home(self):
-        with self.assertNumQueries(HOME + 1):
+        with self.assertNumQueries(HOME + 1):  # + the generation
             self.client.get(reverse("places:home"))
-        with self.assertNumQueries(HOME - 4 + 1):
+        # Warm: the generation, the featured entries and those seeking people (their cards,
+        # with categories, needs and photos, come from the cache).
+        with self.assertNumQueries(3):
             response = self.client.get(reverse("places:home"))
         assert response.context["total_count"] == self.entries
+        assert response.content.decode().count('class="card"') == 6 + 3
 
     def test_list(self):
-        # Cold: the generation is read once for the total and the facets (once per request).
+        # Cold: the generation is read once for all fragments of the request.
         with self.assertNumQueries(LIST):
             self.client.get(reverse("places:place-list"), {"seite": 2})
-        # Warm: the 4 facet counts and the total come from the cache, the generation is read.
-        with self.assertNumQueries(LIST - 5):
+        # Page 1 of the same selection: its form, counts and total are kept; its cards are
+        # still to render (the generation, the rows, their categories, needs and photos).
+        with self.assertNumQueries(5):
+            self.client.get(reverse("places:place-list"))
+        # Warm: the generation and the page's rows.
+        with self.assertNumQueries(2):
             response = self.client.get(reverse("places:place-list"))
         assert response.context["paginator"].count == self.entries
+        assert response.content.decode().count('class="card"') == 24
+
+    def test_search(self):
+        url = reverse("places:place-list")
+        with self.assertNumQueries(SEARCH):
+            self.client.get(url, {"q": "Kreativort"})
+        # Warm: the generation and the page's rows by id (ranked once).
+        with self.assertNumQueries(2):
+            response = self.client.get(url, {"q": "Kreativort"})
+        assert response.context["paginator"].count == self.entries
+        names = [place.name for place in response.context["page_obj"].object_list]
+        assert len(names) == 24
+        for _ in range(2):  # built, then read back
+            second = self.client.get(url, {"q": "Kreativort", "seite": 2}).context["page_obj"]
+            rest = [place.name for place in second.object_list]
+            assert len(rest) == self.entries - 24
+            assert not set(rest) & set(names)
