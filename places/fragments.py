@@ -2,8 +2,9 @@
 
 Rendering is most of what a list page costs: two dozen cards and the filter form with its
 counts. An entry's card looks the same on the home page, in every list and search and under
-"Ähnliche Orte" until the next editorial change, and a selection's filter form is the same on
-each of its pages; so both are rendered once per generation and read back from the cache (a
+"Ähnliche Orte" until the next editorial change, a selection's filter form is the same on
+each of its pages, and an entry's Steckbrief is the same for every visitor; so they are
+rendered once per generation and read back from the cache (a
 page's cards in one round trip). ``bump_generation()`` makes all of them stale at once, as it
 does the page cache (places/cache.py). With KREATIVORTE_FRAGMENT_CACHE_SECONDS=0 everything is
 rendered on every request.
@@ -20,6 +21,10 @@ from .cache import cached_fragment, generation
 from .models import PlaceQuerySet
 
 CARD_TEMPLATE = "places/includes/_place_card.html"
+STECKBRIEF_TEMPLATES = {
+    "head": "places/includes/_steckbrief_head.html",
+    "body": "places/includes/_steckbrief.html",
+}
 FILTER_FORM_TEMPLATE = "places/includes/_filter_form.html"
 
 
@@ -66,3 +71,26 @@ def filter_form(request, filterset, action, sortable=False):
 
     name = f"filter-form:{get_language()}:{action}:{int(sortable)}"
     return mark_safe(cached_fragment(name, build, query))
+
+
+def steckbrief(request, place, context):
+    """The Steckbrief of ``place`` (its head tags and its body) as HTML. ``context()`` gives
+    what the templates need besides the entry (related entries, distances); it, the entry's
+    relations and the rendering are only asked for when nothing is cached. A draft's preview
+    (staff only) is built every time."""
+
+    def build():
+        prefetch_related_objects([place], *PlaceQuerySet.DETAIL_PREFETCHES)
+        values = {"place": place, **context()}
+        return {
+            part: render_to_string(template, values, request=request)
+            for part, template in STECKBRIEF_TEMPLATES.items()
+        }
+
+    if not place.is_published:
+        parts = build()
+    else:
+        # Absolute addresses (canonical link, Open Graph, JSON-LD) follow the host asked for.
+        name = f"steckbrief:{get_language()}:{request.scheme}://{request.get_host()}:{place.pk}"
+        parts = cached_fragment(name, build)
+    return {part: mark_safe(html) for part, html in parts.items()}

@@ -308,15 +308,22 @@ class PlaceQuerySet(models.QuerySet):
             ),
         ]
 
-    def with_details(self):
-        """The whole Steckbrief: every column but the search document, and all relations."""
-        return (
-            self.defer("search_text", "search_vector")
-            .select_related("district")
-            .prefetch_related(
-                "categories", "needs", "images", "features", "funding_programmes", "milestones"
-            )
-        )
+    # The relations the Steckbrief shows.
+    DETAIL_PREFETCHES = (
+        "categories",
+        "needs",
+        "images",
+        "features",
+        "funding_programmes",
+        "milestones",
+    )
+
+    def with_details(self, relations=True):
+        """The whole Steckbrief: every column but the search document, and all relations
+        (``relations=False``: not yet; ``places.fragments.steckbrief`` fetches them when it
+        has to render)."""
+        places = self.defer("search_text", "search_vector").select_related("district")
+        return places.prefetch_related(*self.DETAIL_PREFETCHES) if relations else places
 
     def in_districts(self, district_ids):
         """Entries in these districts; ``None`` means no restriction (all districts)."""

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from . import blueprint, gazetteer, geo, map_data, open_data
+from . import blueprint, fragments, gazetteer, geo, map_data, open_data
 from .cache import cached_fragment
 from .filters import PLANS, PlaceFilter
 from .forms import MAX_COMPARED, CompareForm
@@ -197,7 +197,7 @@ class PlaceDetailView(DetailView):
 
     def get_queryset(self):
         """Visitors see published entries only; staff also see drafts, to check them."""
-        places = Place.objects.with_details()
+        places = Place.objects.with_details(relations=False)
         return places if self.request.user.is_staff else places.published()
 
     def get(self, request, *args, **kwargs):
@@ -207,14 +207,18 @@ class PlaceDetailView(DetailView):
             return gone_or_moved(request, kwargs["slug"])
 
     def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["steckbrief"] = fragments.steckbrief(self.request, self.object, self.steckbrief)
+        return context
+
+    def steckbrief(self):
         place = self.object
-        return super().get_context_data(
-            **kwargs,
-            distances=geo.city_distances(place.latitude, place.longitude),
-            related=Place.objects.published()
+        return {
+            "distances": geo.city_distances(place.latitude, place.longitude),
+            "related": Place.objects.published()
             .with_cards()
             .related_to(place, limit=self.related_count),
-        )
+        }
 
 
 def gone_or_moved(request, slug):

@@ -172,6 +172,16 @@ class FragmentCacheQueryTests(TestCase):
         assert response.context["paginator"].count == self.entries
         assert response.content.decode().count('class="card"') == 24
 
+    def test_detail(self):
+        url = self.places[0].get_absolute_url()
+        with self.assertNumQueries(DETAIL + 1):  # + the generation
+            self.client.get(url)
+        # Warm: the generation and the entry's row (it decides between 200, 301, 404 and 410).
+        with self.assertNumQueries(2):
+            response = self.client.get(url)
+        assert self.places[0].name in response.content.decode()
+        assert 'class="card"' in response.content.decode()  # the related entries
+
     def test_search(self):
         url = reverse("places:place-list")
         with self.assertNumQueries(SEARCH):
