@@ -304,7 +304,12 @@ def cache_from_url(url):
     raise ImproperlyConfigured(f"KREATIVORTE_CACHE_URL: unknown scheme {scheme!r}")
 
 
-CACHES = {"default": cache_from_url(os.environ.get("KREATIVORTE_CACHE_URL", ""))}
+CACHES = {
+    "default": cache_from_url(os.environ.get("KREATIVORTE_CACHE_URL", "")),
+    # Each process's own memory, for what depends on the code alone (the site's header and
+    # footer): emptied by every restart, so a release never shows the old ones.
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
+}
 
 # /readyz: name -> function that raises when its service is unreachable (kreativorte/health.py).
 KREATIVORTE_READINESS_CHECKS = {

@@ -18,7 +18,8 @@ Where the generation lives follows the cache:
   its own; a bump inside a transaction becomes visible exactly with its commit. One primary-key
   read per request.
 
-Either way the value is read at most once per request (a request keeps what it read first).
+Either way the value is read at most once per request (a request keeps what it read first),
+and every ``migrate`` (the release step) moves it too.
 """
 
 import contextlib
@@ -30,9 +31,10 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
+from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
 from .models import CacheGeneration
@@ -126,6 +128,16 @@ def _increment_shared():
         memo.clear()
     with contextlib.suppress(ValueError):  # missing: the next reader starts it from the clock
         cache.incr(KEY)
+
+
+@receiver(post_migrate)
+def _release_renders_afresh(sender, using="default", **kwargs):
+    """The release step (``migrate``) comes with new code and templates: nothing the release
+    before cached is served after it."""
+    if sender.name == "places" and (
+        CacheGeneration._meta.db_table in connections[using].introspection.table_names()
+    ):
+        bump_generation()
 
 
 def cached_fragment(name, build, query=None, seconds=None):

@@ -185,9 +185,16 @@ class PlaceMapView(DirectoryMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["result_count"] = self.object_list.count()
-        context["mapped_count"] = self.object_list.filter(latitude__isnull=False).count()
+        query = self.filterset.cleaned_query()
+        query.pop("sortierung", None)
+        context.update(cached_fragment("map-counts", self.counts, query))
         return context
+
+    def counts(self):
+        return {
+            "result_count": self.object_list.count(),
+            "mapped_count": self.object_list.filter(latitude__isnull=False).count(),
+        }
 
 
 @method_decorator(cache_for_visitors, name="dispatch")

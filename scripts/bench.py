@@ -51,6 +51,7 @@ end
 # What the bench asks each page for; filled in per database by PAGE_SETUP below.
 PAGE_SETUP = r"""
 import json
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -78,6 +79,7 @@ pages = {
 client = Client()
 queries, hits = {}, {}
 for name, path in pages.items():
+    cache.clear()  # every page built from scratch
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
         if getattr(response, "streaming", False):

@@ -42,9 +42,11 @@ def _page_cache_off(settings):
 def _empty_cache():
     """Each test starts with an empty cache: cached map data of one test's entries never
     answers another's."""
-    cache.clear()
+    for each in (cache, caches["local"]):
+        each.clear()
     yield
-    cache.clear()
+    for each in (cache, caches["local"]):
+        each.clear()
 
 
 REDIS_URL = os.environ.get("KREATIVORTE_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
@@ -65,7 +67,7 @@ def redis_cache(settings):
         if os.environ.get("CI"):
             pytest.fail("Redis is needed on 127.0.0.1:6379 in CI")
         pytest.skip("Redis is not running on 127.0.0.1:6379")
-    settings.CACHES = {"default": cache_from_url(REDIS_URL)}
+    settings.CACHES = {**settings.CACHES, "default": cache_from_url(REDIS_URL)}
     caches["default"].clear()
     yield caches["default"]
     caches["default"].clear()

@@ -233,7 +233,7 @@ def test_readiness_on_redis(redis_cache, client):
 @pytest.fixture
 def unreachable_redis(settings):
     """Redis on a port nothing listens on (this worktree's range)."""
-    settings.CACHES = {"default": cache_from_url("redis://127.0.0.1:8127/0")}
+    settings.CACHES = {**settings.CACHES, "default": cache_from_url("redis://127.0.0.1:8127/0")}
     return caches["default"]
 
 

@@ -19,6 +19,12 @@ _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u
 
 
 @register.simple_tag
+def fragment_seconds():
+    """How long fragments are kept: ``{% fragment_seconds as seconds %}`` for ``{% cache %}``."""
+    return settings.KREATIVORTE_FRAGMENT_CACHE_SECONDS
+
+
+@register.simple_tag
 def place_cards(places):
     """``{% place_cards places as cards %}``: each entry's card, rendered once per generation."""
     return fragments.place_cards(places)

@@ -29,6 +29,7 @@ from tests.factories import make_category, make_feature, make_image, make_place
 TWO_WORKERS = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "a"},
     "worker-b": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "b"},
+    "local": settings.CACHES["local"],
 }
 
 
@@ -61,14 +62,14 @@ class FreshnessTests(PageCacheTestCase):
     # cached: with fragments alone, a page's rows are read afresh).
     whole_pages_cached = True
 
-    def assert_stale_until_bumped(self, url, write, expected, absent=None):
+    def assert_stale_until_bumped(self, url, write, expected, absent=None, bump=bump_generation):
         before = self.get(url)
         if absent:
             assert absent in before
         write()
         if self.whole_pages_cached:
             assert self.get(url) == before, "the page was not served from the cache"
-        bump_generation()
+        bump()
         after = self.get(url)
         assert expected(after)
         if absent:
@@ -180,6 +181,15 @@ class FreshnessTests(PageCacheTestCase):
         page.save()
         bump_generation()
         assert "Zweite Fassung" in self.get("/ueber-uns/")
+
+    def test_release_step(self):
+        """A release runs ``migrate``: what the release before cached is not served after it."""
+        self.assert_stale_until_bumped(
+            self.list_url,
+            lambda: make_place(name="Gut Neuversion"),
+            lambda page: "Gut Neuversion" in page,
+            bump=lambda: call_command("migrate", verbosity=0),
+        )
 
     def test_import(self):
         call_command("seed", verbosity=0)

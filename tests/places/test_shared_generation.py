@@ -61,7 +61,7 @@ def test_a_cached_page_costs_no_query_and_a_publication_shows_next(
 @pytest.mark.django_db(transaction=True)
 def test_while_redis_is_away_pages_are_built_fresh(settings, client):
     settings.KREATIVORTE_PAGE_CACHE_SECONDS = 600
-    settings.CACHES = {"default": cache_from_url("redis://127.0.0.1:8127/0")}  # nothing there
+    settings.CACHES = {**settings.CACHES, "default": cache_from_url("redis://127.0.0.1:8127/0")}
     url = reverse("places:place-list")
     assert client.get(url).status_code == 200
     make_place(name="Hof ohne Cache")  # no bump: only a fresh build shows it
