@@ -84,20 +84,39 @@ class HomeView(TemplateView):
     seeking_shown = 3
 
     def get_context_data(self, **kwargs):
-        published = Place.objects.published()
+        chosen = cached_fragment("home-entries", self.chosen)
+        # Which entries to show is decided once per generation (at 100,000 entries ordering
+        # them takes longer than the whole page); their rows are read by id.
+        rows = Place.objects.with_cards().in_bulk([*chosen["featured"], *chosen["seeking"]])
+        featured = [rows[pk] for pk in chosen["featured"] if pk in rows]
+        seeking = [rows[pk] for pk in chosen["seeking"] if pk in rows]
+        cards = fragments.place_cards([*featured, *seeking])  # one round trip for both
         return super().get_context_data(
             **kwargs,
             **cached_fragment("home-counts", self.counts),
+            featured=featured,
+            seeking=seeking,
+            featured_cards=cards[: len(featured)],
+            seeking_cards=cards[len(featured) :],
+        )
+
+    def chosen(self):
+        published = Place.objects.published()
+        return {
             # Featured entries first, topped up with the newest ones; entries seeking people
             # come last there, as "Mitmachen" shows them already.
-            featured=published.with_cards()
-            .with_seeking()
-            .order_by("-featured", "seeking", "-published_at", "name")[: self.featured_count],
+            "featured": list(
+                published.with_seeking()
+                .order_by("-featured", "seeking", "-published_at", "name")
+                .values_list("pk", flat=True)[: self.featured_count]
+            ),
             # "Mitmachen": the newest entries looking for people.
-            seeking=published.seeking()
-            .with_cards()
-            .order_by("-published_at", "name")[: self.seeking_shown],
-        )
+            "seeking": list(
+                published.seeking()
+                .order_by("-published_at", "name")
+                .values_list("pk", flat=True)[: self.seeking_shown]
+            ),
+        }
 
     @staticmethod
     def counts():

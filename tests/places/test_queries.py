@@ -1,9 +1,9 @@
 """Every public page type costs a constant number of queries, for 1 entry and for 50.
 
 The numbers, for the README:
-- home: 12 (category counts, totals, featured entries + their categories, needs and images,
-  entries seeking people + their categories, needs and images, needs with counts, districts
-  with counts)
+- home: 10 (category counts, totals, needs with counts, districts with counts, which entries
+  are featured, which seek people, their rows, and for all their cards the categories, needs
+  and images)
 - list: 15 (5 vocabularies for the filter form, the cache generation, 4 facet counts, count,
   page of entries + categories, needs, images)
 - list with a search: 14 on both engines (the total comes with the page's rows, one plan)
@@ -35,7 +35,7 @@ from tests.factories import (
     make_place,
 )
 
-HOME = 12
+HOME = 10
 LIST = 15
 SEARCH = 14
 DETAIL = 11
@@ -151,9 +151,9 @@ class FragmentCacheQueryTests(TestCase):
     def test_home(self):
         with self.assertNumQueries(HOME + 1):  # + the generation
             self.client.get(reverse("places:home"))
-        # Warm: the generation, the featured entries and those seeking people (their cards,
+        # Warm: the generation and the rows of the entries shown (which ones, and their cards
         # with categories, needs and photos, come from the cache).
-        with self.assertNumQueries(3):
+        with self.assertNumQueries(2):
             response = self.client.get(reverse("places:home"))
         assert response.context["total_count"] == self.entries
         assert response.content.decode().count('class="card"') == 6 + 3
