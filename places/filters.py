@@ -15,13 +15,15 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import QueryDict
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import gazetteer
-from .cache import cached_fragment
+from .cache import cached_fragment, generation
 from .geo import Point
 from .models import (
     BuildingType,
@@ -406,28 +408,61 @@ class PlaceFilter(django_filters.FilterSet):
             data = data.copy()
             data["sortierung"] = SortChoices.DISTANCE
         super().__init__(data, *args, **kwargs)
-        districts = {state: [] for state in State.values}
+        self._prepared = self._prepare()
         # Slugs by primary key, for the facet counts (which group by foreign key).
-        self._slugs = {}
-        rows = cached_fragment("vocabularies", self._vocabulary_rows)
-        for name in ("kategorie", "kreis", "merkmal", "sucht"):
-            self._slugs[name] = {row[0]: row[1] for row in rows[name]}
+        self._slugs = self._prepared["slugs"]
+        for name, choices in self._prepared["choices"].items():
+            self.filters[name].extra["choices"] = choices
+
+    # In each process, for the current generation and language only: the vocabularies' options
+    # and the form class built from them, the same for every request until the next change.
+    _prepared_for = {}
+
+    def _prepare(self):
+        key = None
+        if settings.KREATIVORTE_FRAGMENT_CACHE_SECONDS:
+            current = generation()
+            key = (current, get_language()) if current is not None else None
+        prepared = self._prepared_for.get(key) if key else None
+        if prepared is None:
+            prepared = self._vocabularies(cached_fragment("vocabularies", self._vocabulary_rows))
+            if key:
+                self._prepared_for.clear()
+                self._prepared_for[key] = prepared
+        return prepared
+
+    @staticmethod
+    def _vocabularies(rows):
+        districts = {state: [] for state in State.values}
         for _pk, slug, name, state in sorted(
             rows["kreis"], key=lambda row: district_sort_key(row[2])
         ):
             districts[state].append((slug, name))
-        vocabularies = {
-            "kategorie": [row[1:] for row in rows["kategorie"]],
-            "kreis": [(State(state).label, items) for state, items in districts.items() if items],
-            "merkmal": [row[1:] for row in rows["merkmal"]],
-            "sucht": [
-                (SEEKING_ANY, _("Mitwirkende jeder Art")),
-                *(row[1:] for row in rows["sucht"]),
-            ],
-            "foerderung": rows["foerderung"],
+        return {
+            "slugs": {
+                name: {row[0]: row[1] for row in rows[name]}
+                for name in ("kategorie", "kreis", "merkmal", "sucht")
+            },
+            "choices": {
+                "kategorie": [row[1:] for row in rows["kategorie"]],
+                "kreis": [
+                    (State(state).label, items) for state, items in districts.items() if items
+                ],
+                "merkmal": [row[1:] for row in rows["merkmal"]],
+                "sucht": [
+                    (SEEKING_ANY, _("Mitwirkende jeder Art")),
+                    *(row[1:] for row in rows["sucht"]),
+                ],
+                "foerderung": rows["foerderung"],
+            },
         }
-        for name, choices in vocabularies.items():
-            self.filters[name].extra["choices"] = choices
+
+    def get_form_class(self):
+        """Made once per vocabulary state (see ``_prepare``): building the fields and the class
+        costs more than validating the input."""
+        if "form_class" not in self._prepared:
+            self._prepared["form_class"] = super().get_form_class()
+        return self._prepared["form_class"]
 
     @staticmethod
     def _vocabulary_rows():

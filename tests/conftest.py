@@ -40,12 +40,14 @@ def _page_cache_off(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: cached map data of one test's entries never
-    answers another's."""
-    for each in (cache, caches["local"]):
+    """Each test starts with empty caches (the shared one, each process's own, the filter's
+    prepared vocabularies): cached map data of one test's entries never answers another's."""
+    from places.filters import PlaceFilter
+
+    for each in (cache, caches["local"], PlaceFilter._prepared_for):
         each.clear()
     yield
-    for each in (cache, caches["local"]):
+    for each in (cache, caches["local"], PlaceFilter._prepared_for):
         each.clear()
 
 
