@@ -4,10 +4,10 @@ Rendering is most of what a list page costs: two dozen cards and the filter form
 counts. An entry's card looks the same on the home page, in every list and search and under
 "Ähnliche Orte" until the next editorial change, a selection's filter form is the same on
 each of its pages, and an entry's Steckbrief is the same for every visitor; so they are
-rendered once per generation and read back from the cache (a
-page's cards in one round trip). ``bump_generation()`` makes all of them stale at once, as it
-does the page cache (places/cache.py). With KREATIVORTE_FRAGMENT_CACHE_SECONDS=0 everything is
-rendered on every request.
+rendered once per generation and read back from the cache (a page's cards in one round trip).
+``bump_generation()`` makes all of them stale at once, as it does the page cache
+(places/cache.py). With KREATIVORTE_FRAGMENT_CACHE_SECONDS=0 everything is rendered on every
+request.
 """
 
 from django.conf import settings

@@ -56,10 +56,18 @@ class OnePlanPaginator(Paginator):
             number = self.validate_number(number)
             return super().page(number)
         if ids and not rows:
-            by_id = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
-            rows = [by_id[pk] for pk in ids if pk in by_id]
+            rows = self._by_id(ids)
         self.__dict__["count"] = total
         return self._get_page(rows, number, self)
+
+    def _by_id(self, ids):
+        """The rows of a kept page, in their order. Only the card's columns are needed, so a
+        plain lookup by id does, unless the cards show a distance computed by the query."""
+        places = self.object_list
+        if "distance_km" not in places.query.annotations:
+            places = Place.objects.published().with_cards()
+        by_id = places.in_bulk(ids)
+        return [by_id[pk] for pk in ids if pk in by_id]
 
     def _ranked(self, number, rows):
         """The ids on page ``number`` and the total (None for an empty page past the first);
@@ -87,7 +95,8 @@ class HomeView(TemplateView):
         chosen = cached_fragment("home-entries", self.chosen)
         # Which entries to show is decided once per generation (at 100,000 entries ordering
         # them takes longer than the whole page); their rows are read by id.
-        rows = Place.objects.with_cards().in_bulk([*chosen["featured"], *chosen["seeking"]])
+        wanted = [*chosen["featured"], *chosen["seeking"]]
+        rows = Place.objects.published().with_cards().in_bulk(wanted)
         featured = [rows[pk] for pk in chosen["featured"] if pk in rows]
         seeking = [rows[pk] for pk in chosen["seeking"] if pk in rows]
         cards = fragments.place_cards([*featured, *seeking])  # one round trip for both

@@ -182,6 +182,15 @@ class FragmentCacheQueryTests(TestCase):
         assert self.places[0].name in response.content.decode()
         assert 'class="card"' in response.content.decode()  # the related entries
 
+    def test_a_kept_search_page_near_a_town_still_shows_distances(self):
+        url = reverse("places:place-list")
+        query = {"q": "Kreativort", "nahe": "Stendal"}
+        first = self.client.get(url, query).content.decode()
+        second = self.client.get(url, query)
+        assert second.content.decode() == first
+        assert "km entfernt" in first
+        assert second.context["page_obj"].object_list[0].distance_km is not None
+
     def test_search(self):
         url = reverse("places:place-list")
         with self.assertNumQueries(SEARCH):
