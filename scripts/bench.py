@@ -114,7 +114,9 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8020)
     parser.add_argument("--cache", default="off,on", help="page cache modes to measure")
-    parser.add_argument("--pages", default="", help="only these pages (names separated by ';')")
+    parser.add_argument(
+        "--page", action="append", default=[], help="only this page (repeatable), e.g. detail"
+    )
     parser.add_argument("--output", type=Path, default=BASE_DIR / "var" / "bench.json")
     return parser.parse_args()
 
@@ -284,8 +286,8 @@ def bench_size(args, size, script, tmp):
     )
     info = json.loads(next(x for x in setup.splitlines() if x.startswith("PAGES "))[6:])
     pages = dict(info["pages"])
-    if args.pages:
-        wanted = set(args.pages.split(";"))
+    if args.page:
+        wanted = set(args.page)
         pages = {name: path for name, path in pages.items() if name in wanted}
     base = f"http://127.0.0.1:{args.port}"
     result = {
