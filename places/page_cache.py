@@ -16,10 +16,10 @@ import hashlib
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse
 
-from .cache import generation_and
+from .cache import generation_and, shared
 
 CACHEABLE = "kreativorte_cacheable"
 
@@ -73,17 +73,29 @@ class PageCacheMiddleware:
         if not seconds or request.method not in ("GET", "HEAD") or not _anonymous(request):
             return self.get_response(request)
         key = page_key(request)
-        current, stored = generation_and(key)
+        # This process's own copy first (no transfer); the generation decides whether it holds.
+        nearby = caches["local"].get(key) if shared() else None
+        current, stored = generation_and(None if nearby else key)
         if current is None:  # the shared cache is away: build, store nothing
             return self.get_response(request)
+        if nearby is not None and nearby[0] == current:
+            return _response(nearby)
+        if nearby is not None:
+            stored = cache.get(key)
         if stored is not None and stored[0] == current:
-            _generation, content, headers = stored
-            response = HttpResponse(content)
-            for name, value in headers:
-                response[name] = value
-            return response
+            if shared():
+                caches["local"].set(key, stored, seconds)
+            return _response(stored)
         response = self.get_response(request)
         if _storable(request, response):
             headers = [(name, value) for name, value in response.items() if name != "Set-Cookie"]
             cache.set(key, (current, response.content, headers), seconds)
         return response
+
+
+def _response(stored):
+    _generation, content, headers = stored
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    return response

@@ -8,6 +8,7 @@ from django.urls import reverse
 from kreativorte.settings import cache_from_url
 from places.cache import KEY, bump_generation, generation
 from places.models import Place
+from places.page_cache import page_key
 from places.publishing import publish
 from tests.factories import make_place
 
@@ -42,14 +43,18 @@ def test_a_lost_counter_starts_again_above_every_earlier_value(redis_cache):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_cached_page_costs_no_query_and_a_publication_shows_next(
-    page_cache_on, client, django_assert_num_queries
+    page_cache_on, redis_cache, client, django_assert_num_queries
 ):
     make_place(name="Gutshof Erster Stand")
     url = reverse("places:place-list")
     assert "Gutshof Erster Stand" in client.get(url).content.decode()
     with django_assert_num_queries(0):
-        cached = client.get(url)
+        cached = client.get(url)  # from Redis, kept in this process's memory too
     assert "Gutshof Erster Stand" in cached.content.decode()
+    redis_cache.delete(page_key(cached.wsgi_request))
+    with django_assert_num_queries(0):
+        nearby = client.get(url)  # this process's copy, checked against the generation
+    assert nearby.content == cached.content
 
     draft = make_place(name="Sägewerk Neuer Eintrag", status=Place.Status.DRAFT)
     assert "Sägewerk Neuer Eintrag" not in client.get(url).content.decode()
