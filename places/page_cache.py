@@ -3,8 +3,9 @@
 Views opt in with ``cache_for_visitors``. ``PageCacheMiddleware`` sits right after WhiteNoise,
 so a stored page costs little more than a static file: for a GET or HEAD without a session
 cookie it looks up the URL's copy, which carries the generation it was built under, together
-with the current generation (places/cache.py: one round trip to Redis), and returns it when the
-two agree, before sessions, URL routing and the view run; the outer middleware (security
+with the current generation (places/cache.py: one round trip to Redis; a copy this process
+served before is kept in its own memory, so then only the generation travels), and returns it
+when the two agree, before sessions, URL routing and the view run; the outer middleware (security
 headers, CSP) still runs for every response. Nothing personal is ever stored or served: a
 request carrying a session (a logged-in editor, a visitor with a pending form) always gets a
 freshly built page, and a response is only stored when its view opted in and building it
