@@ -306,8 +306,9 @@ def cache_from_url(url):
 
 CACHES = {
     "default": cache_from_url(os.environ.get("KREATIVORTE_CACHE_URL", "")),
-    # Each process's own memory, for what depends on the code alone (the site's header and
-    # footer): emptied by every restart, so a release never shows the old ones.
+    # Each process's own memory, emptied by every restart: what depends on the code alone (the
+    # site's header and footer, the map block) and, with Redis, copies of the pages this process
+    # served, each used only while the shared generation says it is current.
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
 }
 
