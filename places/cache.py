@@ -36,6 +36,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
+from django.http import QueryDict
 
 from .models import CacheGeneration
 
@@ -163,7 +164,7 @@ def query_key(prefix, query=None):
     current = generation()
     if current is None:
         return None
-    query = query or {}
+    query = query if query is not None else QueryDict()
     items = sorted((name, value) for name in query for value in query.getlist(name))
     digest = hashlib.sha256(json.dumps(items).encode()).hexdigest()[:32]
     return f"kreativorte:{prefix}:{current}:{digest}"

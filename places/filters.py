@@ -565,10 +565,9 @@ class PlaceFilter(django_filters.FilterSet):
         generation and selection, so a repeated view costs none of these queries."""
         if hasattr(self, "_facets"):
             return self._facets
-        query = self.cleaned_query()
-        for name in ("sortierung", "seite"):
-            query.pop(name, None)
-        counts = cached_fragment("facets", self._facet_counts, query, FACET_CACHE_SECONDS)
+        counts = cached_fragment(
+            "facets", self._facet_counts, self.selection(), FACET_CACHE_SECONDS
+        )
         self._facets = {name: self._facet(name, counts[name]) for name in self.FACETS}
         return self._facets
 
@@ -695,6 +694,13 @@ class PlaceFilter(django_filters.FilterSet):
             elif value is not None and value != "":
                 # A number filter's 0 is a value, not "empty"; a town or position is its text.
                 query[name] = str(value)
+        return query
+
+    def selection(self):
+        """Which entries the filters select, whatever their order: ``cleaned_query()`` without
+        the sort order. What the facet counts, a total and the open-data links depend on."""
+        query = self.cleaned_query()
+        query.pop("sortierung", None)
         return query
 
     def active_filters(self):

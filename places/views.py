@@ -161,8 +161,7 @@ class DirectoryMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["active_filters"] = self.filterset.active_filters()
-        query = self.filterset.cleaned_query()
-        query.pop("sortierung", None)
+        query = self.filterset.selection()
         context["data_query"] = f"?{query.urlencode()}" if query else ""
         return context
 
@@ -176,17 +175,16 @@ class PlaceListView(DirectoryMixin, FilterView):
         return Place.objects.published().with_cards()
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        query = self.filterset.cleaned_query()
-        query.pop("seite", None)
         if "search_rank" in queryset.query.annotations:
             queryset = queryset.annotate(total_count=Window(Count("pk")))
-            return OnePlanPaginator(queryset, per_page, selection=query, **kwargs)
+            # A ranked page depends on the order too.
+            selection = self.filterset.cleaned_query()
+            return OnePlanPaginator(queryset, per_page, selection=selection, **kwargs)
         paginator = super().get_paginator(queryset, per_page, **kwargs)
         # The total of a filter combination is the same on every page and for every visitor
         # until the next editorial change: a fragment under the generation.
-        query.pop("sortierung", None)
         paginator.__dict__["count"] = cached_fragment(
-            f"list-count:{query.urlencode()}", queryset.count
+            "list-count", queryset.count, self.filterset.selection()
         )
         return paginator
 
@@ -213,9 +211,7 @@ class PlaceMapView(DirectoryMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.filterset.cleaned_query()
-        query.pop("sortierung", None)
-        context.update(cached_fragment("map-counts", self.counts, query))
+        context.update(cached_fragment("map-counts", self.counts, self.filterset.selection()))
         return context
 
     def counts(self):
