@@ -75,7 +75,8 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = page_key(request)
         # This process's own copy first (no transfer); the generation decides whether it holds.
-        nearby = caches["local"].get(key) if shared() else None
+        keep_nearby = shared()  # with local memory the shared cache is this process's own
+        nearby = caches["local"].get(key) if keep_nearby else None
         current, stored = generation_and(None if nearby else key)
         if current is None:  # the shared cache is away: build, store nothing
             return self.get_response(request)
@@ -84,7 +85,7 @@ class PageCacheMiddleware:
         if nearby is not None:
             stored = cache.get(key)
         if stored is not None and stored[0] == current:
-            if shared():
+            if keep_nearby:
                 caches["local"].set(key, stored, seconds)
             return _response(stored)
         response = self.get_response(request)

@@ -44,10 +44,11 @@ def _empty_cache():
     prepared vocabularies): cached map data of one test's entries never answers another's."""
     from places.filters import PlaceFilter
 
-    for each in (cache, caches["local"], PlaceFilter._prepared_for):
+    kept = (cache, caches["local"], PlaceFilter._prepared_for)
+    for each in kept:
         each.clear()
     yield
-    for each in (cache, caches["local"], PlaceFilter._prepared_for):
+    for each in kept:
         each.clear()
 
 
