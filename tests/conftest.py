@@ -44,12 +44,13 @@ def _empty_cache():
     prepared vocabularies): cached map data of one test's entries never answers another's."""
     from places.filters import PlaceFilter
 
-    kept = (cache, caches["local"], PlaceFilter._prepared_for)
-    for each in kept:
-        each.clear()
+    def empty():
+        for each in (cache, caches["local"], PlaceFilter._prepared_for):
+            each.clear()
+
+    empty()
     yield
-    for each in kept:
-        each.clear()
+    empty()
 
 
 REDIS_URL = os.environ.get("KREATIVORTE_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
